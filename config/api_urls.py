@@ -1,0 +1,24 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from dangan.agencies.api import AgencyViewSet, MeView, TokenView
+from dangan.audit.api import AuditEventViewSet
+from dangan.core.api_views import CodeTableView
+from dangan.dossiers.api import DossierViewSet
+from dangan.workdays.api import WorkdayView
+
+router = SimpleRouter()
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("dossiers", DossierViewSet, basename="dossier")
+router.register("audit/events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("code-tables/<str:name>/", CodeTableView.as_view(), name="api-code-table"),
+    path("workdays/due/", WorkdayView.as_view(), name="api-workday-due"),
+    path("", include(router.urls)),
+]

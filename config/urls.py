@@ -1,0 +1,18 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from dangan.core.views import healthz
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("dangan.agencies.urls")),
+    path("console/", include("dangan.console.urls")),
+    path("console/dossiers/", include("dangan.dossiers.urls")),
+    path("api/v1/", include("config.api_urls")),
+]
+
+handler400 = "dangan.core.views.bad_request"
+handler403 = "dangan.core.views.permission_denied"
+handler404 = "dangan.core.views.page_not_found"
+handler500 = "dangan.core.views.server_error"

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from dangan.agencies.models import Agency, Role
+from dangan.agencies.policies import staff_of
+
+
+def agencies_visible_to(user: Any) -> QuerySet[Agency]:
+    staff = staff_of(user)
+    if staff is None:
+        return Agency.objects.none()
+    if Role.SUPERVISOR in staff.role_set:
+        return Agency.objects.filter(path__startswith=staff.agency.path)
+    return Agency.objects.filter(pk=staff.agency_id)
+
+
+def readable_agency_ids(user: Any) -> QuerySet[Agency]:
+    return agencies_visible_to(user).values_list("pk", flat=True)  # type: ignore[return-value]
+
+
+def agency_by_code(code: str) -> Agency:
+    return Agency.objects.get(code=code)

@@ -1,0 +1,11 @@
+"""Action names of the audit log that belong to no single business app."""
+
+LOGIN_SUCCEEDED = "auth.login"
+LOGIN_FAILED = "auth.login_failed"
+LOGIN_THROTTLED = "auth.login_throttled"
+LOGOUT = "auth.logout"
+TOKEN_ISSUED = "auth.token_issued"
+ADMIN_CREATED = "staff.admin_created"
+STAFF_CREATED = "staff.created"
+CALENDAR_PUBLISHED = "calendar.year_published"
+DELETE_REFUSED = "delete.refused"

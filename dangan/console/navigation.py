@@ -1,0 +1,30 @@
+"""The console's menu: each entry names the roles that see it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dangan.agencies.models import Role
+
+ALL = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem(str(_("工作台首页")), "console:home", ALL),
+    NavItem(str(_("档案查询")), "dossiers:list", ALL),
+    NavItem(str(_("接口文档")), "api-docs", frozenset({Role.ADMINISTRATOR})),
+)
+
+
+def menu_for(roles: frozenset[str]) -> list[dict[str, str]]:
+    return [{"label": item.label, "url": reverse(item.url_name)} for item in NAV if item.roles & roles]

@@ -1,0 +1,1 @@
+DOSSIER_VIEWED = "dossier.viewed"

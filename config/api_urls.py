@@ -5,12 +5,10 @@ from rest_framework.routers import SimpleRouter
 from dangan.agencies.api import AgencyViewSet, MeView, TokenView
 from dangan.audit.api import AuditEventViewSet
 from dangan.core.api_views import CodeTableView
-from dangan.dossiers.api import DossierViewSet
 from dangan.workdays.api import WorkdayView
 
 router = SimpleRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
-router.register("dossiers", DossierViewSet, basename="dossier")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 
 urlpatterns = [
@@ -21,4 +19,7 @@ urlpatterns = [
     path("code-tables/<str:name>/", CodeTableView.as_view(), name="api-code-table"),
     path("workdays/due/", WorkdayView.as_view(), name="api-workday-due"),
     path("", include(router.urls)),
+    path("", include("dangan.dossiers.api_urls")),
+    path("", include("dangan.materials.api_urls")),
+    path("", include("dangan.storage.api_urls")),
 ]

@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("dangan.agencies.urls")),
     path("console/", include("dangan.console.urls")),
     path("console/dossiers/", include("dangan.dossiers.urls")),
+    path("console/materials/", include("dangan.materials.urls")),
+    path("console/storage/", include("dangan.storage.urls")),
     path("api/v1/", include("config.api_urls")),
 ]
 

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "dangan.audit",
     "dangan.workdays",
     "dangan.dossiers",
+    "dangan.materials",
+    "dangan.storage",
     "dangan.console",
     "dangan.demo",
 ]

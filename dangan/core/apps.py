@@ -1,7 +1,9 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.db import connections
 from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 def _sqlite_pragmas(sender: Any, connection: Any, **kwargs: Any) -> None:
@@ -11,6 +13,12 @@ def _sqlite_pragmas(sender: Any, connection: Any, **kwargs: Any) -> None:
             cursor.execute("PRAGMA foreign_keys=ON;")
 
 
+def _reinstall_guards(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    from dangan.core import dbguards
+
+    dbguards.install_all(connections[using])
+
+
 class CoreConfig(AppConfig):
     name = "dangan.core"
     label = "core"
@@ -18,3 +26,5 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         connection_created.connect(_sqlite_pragmas, dispatch_uid="dangan-sqlite-pragmas")
+        # Infrastructure, not domain logic: guards must survive SQLite's table rebuilds.
+        post_migrate.connect(_reinstall_guards, dispatch_uid="dangan-db-guards")

@@ -20,6 +20,7 @@ STANDARDS: dict[str, str] = {
     "regions": "GB/T 2260",
     "employer_nature": "烟就人〔2021〕12号 附件1",
     "person_category": "人社部发〔2021〕112号",
+    "material_class": "《干部人事档案工作条例》（2018）档案内容分类",
 }
 
 
@@ -51,6 +52,11 @@ class CodeTable:
 
     def choices(self) -> list[tuple[str, str]]:
         return [(c.code, c.name) for c in self.codes]
+
+    def leaf_choices(self) -> list[tuple[str, str]]:
+        """Codes that have no children (for tables with a `parent` column, e.g. material classes)."""
+        parents = {c.extra.get("parent") for c in self.codes}
+        return [(c.code, f"{c.code} {c.name}") for c in self.codes if c.code not in parents]
 
 
 @cache

@@ -48,6 +48,14 @@ DOSSIER_NO_DELETE = register(
         name="dossier_no_delete", table="dossiers_dossier", operations=("DELETE",), message="dossiers are never deleted"
     )
 )
+MATERIAL_NO_DELETE = register(
+    Guard(
+        name="material_no_delete",
+        table="materials_material",
+        operations=("DELETE",),
+        message="dossier materials are never deleted",
+    )
+)
 PERSON_NO_DELETE = register(
     Guard(name="person_no_delete", table="dossiers_person", operations=("DELETE",), message="persons are never deleted")
 )
@@ -64,6 +72,7 @@ def _sql(vendor: str, guard: Guard, install: bool) -> list[str]:
             ]
         ops = " OR ".join(guard.operations)
         statements = [
+            *_sql(vendor, guard, install=False)[:2],
             f"CREATE OR REPLACE FUNCTION {fn}() RETURNS trigger LANGUAGE plpgsql AS $$ "
             f"BEGIN RAISE EXCEPTION '{guard.message}' USING ERRCODE = 'integrity_constraint_violation'; END $$",
             f"CREATE TRIGGER {fn}_row BEFORE {ops} ON {guard.table} FOR EACH ROW EXECUTE FUNCTION {fn}()",
@@ -96,6 +105,12 @@ def uninstall(connection: Any, guard: Guard) -> None:
     with connection.cursor() as cursor:
         for statement in _sql(connection.vendor, guard, install=False):
             cursor.execute(statement)
+
+
+def install_all(connection: Any) -> None:
+    """(Re)install every guard whose table exists; SQLite loses triggers when a migration rebuilds a table."""
+    for guard in installed_guards(connection):
+        install(connection, guard)
 
 
 def installed_guards(connection: Any) -> list[Guard]:

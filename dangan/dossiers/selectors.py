@@ -7,7 +7,9 @@ from django.db.models import Q, QuerySet
 from dangan.agencies.models import Role
 from dangan.agencies.policies import staff_of
 from dangan.agencies.selectors import readable_agency_ids
+from dangan.core.errors import NotFound, PermissionDenied
 from dangan.dossiers.models import Dossier
+from dangan.dossiers.policies import can_act_on_dossier, can_read_dossier
 
 
 def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
@@ -28,3 +30,17 @@ def dossier_search(user: Any, query: str) -> QuerySet[Dossier]:
     return qs.filter(
         Q(person__id_number=query.upper()) | Q(number=query) | Q(barcode=query) | Q(person__name__startswith=query)
     ).order_by("person__name", "pk")
+
+
+def dossier_for_action(actor: Any, dossier_id: int, *roles: str, lock: bool = False) -> Dossier:
+    """The dossier an actor is about to change: missing and out of scope look the same (404);
+    readable but not actionable (wrong role, supervisor) is 403."""
+    qs = Dossier.objects.select_related("person", "holding_agency", "custodian")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    dossier = qs.filter(pk=dossier_id).first()
+    if dossier is None or not can_read_dossier(actor, dossier):
+        raise NotFound("档案不存在或无权查看")
+    if not can_act_on_dossier(actor, dossier, *roles):
+        raise PermissionDenied("您的岗位无权办理此档案的该项业务")
+    return dossier

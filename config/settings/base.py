@@ -165,5 +165,13 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
+# R12: the ways a dossier may travel (the 2021 national rules add registered post to the two of the
+# Yantai notice). Carrying by the person is never allowed and is not a setting.
+DANGAN_DELIVERY_WAYS = env_list("DANGAN_DELIVERY_WAYS", ["confidential_courier", "staff_courier", "registered_post"])
+# R11: default days a party is given to supply missing materials; reminders start this many days before.
+DANGAN_GAP_DEFAULT_DAYS = env_int("DANGAN_GAP_DEFAULT_DAYS", 30)
+DANGAN_GAP_REMIND_DAYS_BEFORE = env_int("DANGAN_GAP_REMIND_DAYS_BEFORE", 7)
+DANGAN_GAP_ESCALATE_AFTER_DAYS = env_int("DANGAN_GAP_ESCALATE_AFTER_DAYS", 30)
+
 # Agency codes of the top of the hierarchy, used by demo data and scoping.
 DANGAN_PROVINCE_REGION = "370000"

@@ -22,6 +22,8 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem(str(_("工作台首页")), "console:home", ALL),
     NavItem(str(_("档案查询")), "dossiers:list", ALL),
+    NavItem(str(_("档案接收")), "dossiers:intake", frozenset({Role.COUNTER_CLERK, Role.ONLINE_OFFICER, Role.ARCHIVE_KEEPER})),
+    NavItem(str(_("缺失材料跟踪")), "dossiers:gaps", ALL),
     NavItem(str(_("接口文档")), "api-docs", frozenset({Role.ADMINISTRATOR})),
 )
 

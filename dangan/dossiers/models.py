@@ -4,17 +4,25 @@ import datetime
 from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dangan.audit.services import record
 from dangan.core.errors import PermissionDenied
 
 _M = TypeVar("_M", bound=models.Model)
 
 
+def _refuse_delete(subject: str, ids: list[Any]) -> None:
+    """Record the refused attempt (in a savepoint: kept unless the caller's own transaction rolls back)."""
+    with transaction.atomic():
+        record(actor=None, action="delete.refused", subject=(subject, ",".join(map(str, ids))[:64]))
+
+
 class NeverDeleteQuerySet(models.QuerySet[_M]):
     def delete(self) -> tuple[int, dict[str, int]]:
+        _refuse_delete(self.model._meta.label_lower, list(self.values_list("pk", flat=True)[:20]))
         raise PermissionDenied(
             gettext("档案及其人员信息不可删除，只能通过转递、退休移交或死亡移交离开本机构（R6）"), code="never_delete"
         )
@@ -27,6 +35,7 @@ class NeverDelete(models.Model):
         abstract = True
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        _refuse_delete(self._meta.label_lower, [self.pk])
         raise PermissionDenied(
             gettext("档案及其人员信息不可删除，只能通过转递、退休移交或死亡移交离开本机构（R6）"), code="never_delete"
         )

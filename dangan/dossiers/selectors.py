@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from dangan.agencies.models import Role
 from dangan.agencies.policies import staff_of
 from dangan.agencies.selectors import readable_agency_ids
 from dangan.core.errors import NotFound, PermissionDenied
-from dangan.dossiers.models import Dossier
+from dangan.dossiers.models import Dossier, Gap, GapStatus, Intake
 from dangan.dossiers.policies import can_act_on_dossier, can_read_dossier
 
 
@@ -44,3 +45,21 @@ def dossier_for_action(actor: Any, dossier_id: int, *roles: str, lock: bool = Fa
     if not can_act_on_dossier(actor, dossier, *roles):
         raise PermissionDenied("您的岗位无权办理此档案的该项业务")
     return dossier
+
+
+def intake_for_reader(user: Any, intake_id: int) -> Intake:
+    intake = (
+        Intake.objects.select_related("dossier__person", "agency", "received_by__staff").filter(pk=intake_id).first()
+    )
+    if intake is None or intake.dossier_id not in dossiers_visible_to(user).values_list("pk", flat=True):
+        raise Http404("接收记录不存在或无权查看")
+    return intake
+
+
+def gaps_for_follow_up(user: Any, *, status: str = GapStatus.OPEN) -> QuerySet[Gap]:
+    """The follow-up list of missing materials (R11) for the dossiers the user may see."""
+    visible = dossiers_visible_to(user).values("pk")
+    qs = Gap.objects.filter(dossier_id__in=visible).select_related("dossier__person", "intake")
+    if status in GapStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("deadline", "pk")

@@ -217,8 +217,11 @@ def dossier_receive(*, actor: Any, data: IntakeInput, today: datetime.date | Non
     if not agency.holds_dossiers:
         raise PermissionDenied(_("本机构不保管档案"))
     today = today or timezone.localdate()
-    person_data = validate_person_data(data.person)
     errors = _validate_intake(data, today)
+    try:
+        person_data = validate_person_data(data.person)
+    except ValidationFailed as exc:
+        errors = {**exc.fields, **errors}  # every bad field at once, nothing saved
     if errors:
         raise ValidationFailed(_("接收信息有误，请按提示修改"), fields=errors)
     if data.delivery == SELF_CARRY:
@@ -461,5 +464,37 @@ def dossier_transition(*, actor: Any, dossier: Dossier, to: str, process: str, r
     record(
         actor=actor, action=events.DOSSIER_STATUS_CHANGED, subject=dossier, dossier_id=dossier.pk, reason=reason,
         before={"status": before}, after={"status": to, "process": process},
+    )  # fmt: skip
+    return dossier
+
+
+def dossier_delete_refuse(*, actor: Any, dossier_id: int) -> None:
+    """Deleting a dossier is never possible (R6); the attempt itself is recorded."""
+    with transaction.atomic():
+        dossier = Dossier.objects.filter(pk=dossier_id).first()
+        if dossier is None or not can_read_dossier(actor, dossier):
+            raise NotFound(_("档案不存在或无权查看"))
+        record(
+            actor=actor, action=events.DOSSIER_DELETE_REFUSED, subject=dossier, dossier_id=dossier.pk,
+            reason="R6",
+        )  # fmt: skip
+    raise PermissionDenied(_("档案不可删除，只能通过转递、退休移交或死亡移交离开本机构（R6）"), code="never_delete")
+
+
+def dossier_change_holder(*, actor: Any, dossier: Dossier, new_holder: Agency, process: str) -> Dossier:
+    """Hand a locked dossier to another agency (transfer receipt, R1): one holder at a time, a new number
+    from the new holder, the person's record untouched (R17). Runs inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier_change_holder must run inside the caller's transaction")
+    if not new_holder.holds_dossiers:
+        raise ValidationFailed(_("接收机构不保管档案"))
+    before = {"holding_agency": dossier.holding_agency.code, "number": dossier.number}
+    dossier.holding_agency = new_holder
+    dossier.custodian_id = new_holder.default_custodian_id or new_holder.pk
+    dossier.number = _next_number(new_holder)
+    dossier.save(update_fields=["holding_agency", "custodian", "number"])
+    record(
+        actor=actor, action="dossier.holder_changed", subject=dossier, dossier_id=dossier.pk,
+        before=before, after={"holding_agency": new_holder.code, "number": dossier.number, "process": process},
     )  # fmt: skip
     return dossier

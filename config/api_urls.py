@@ -22,4 +22,6 @@ urlpatterns = [
     path("", include("dangan.dossiers.api_urls")),
     path("", include("dangan.materials.api_urls")),
     path("", include("dangan.storage.api_urls")),
+    path("", include("dangan.casework.api_urls")),
+    path("", include("dangan.transfers.api_urls")),
 ]

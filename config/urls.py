@@ -2,6 +2,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dangan.core.views import healthz
+from dangan.transfers.views import letter_verify
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
@@ -11,6 +12,9 @@ urlpatterns = [
     path("console/dossiers/", include("dangan.dossiers.urls")),
     path("console/materials/", include("dangan.materials.urls")),
     path("console/storage/", include("dangan.storage.urls")),
+    path("console/requests/", include("dangan.casework.urls")),
+    path("console/transfers/", include("dangan.transfers.urls")),
+    path("verify/letter/<str:number>/", letter_verify, name="letter_verify"),
     path("api/v1/", include("config.api_urls")),
 ]
 

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "dangan.dossiers",
     "dangan.materials",
     "dangan.storage",
+    "dangan.casework",
+    "dangan.transfers",
     "dangan.console",
     "dangan.demo",
 ]
@@ -137,7 +139,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "dangan.core.api.Pagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "dangan.core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -152,6 +154,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "dangan.dossiers.models.DossierStatus",
+        "GapStatusEnum": "dangan.dossiers.models.GapStatus",
+        "DeliveryWayEnum": "dangan.dossiers.delivery.ALL_CODES",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dangan.core.schema.add_error_responses",
@@ -172,6 +179,16 @@ DANGAN_DELIVERY_WAYS = env_list("DANGAN_DELIVERY_WAYS", ["confidential_courier",
 DANGAN_GAP_DEFAULT_DAYS = env_int("DANGAN_GAP_DEFAULT_DAYS", 30)
 DANGAN_GAP_REMIND_DAYS_BEFORE = env_int("DANGAN_GAP_REMIND_DAYS_BEFORE", 7)
 DANGAN_GAP_ESCALATE_AFTER_DAYS = env_int("DANGAN_GAP_ESCALATE_AFTER_DAYS", 30)
+
+# R31: an application after this local time counts from the next working day.
+DANGAN_WORKDAY_CUTOFF = env_str("DANGAN_WORKDAY_CUTOFF", "17:00")
+
+# R41: a return slip not back within this many days is chased; R19: years a deceased person's dossier is kept.
+DANGAN_SLIP_CHASE_DAYS = env_int("DANGAN_SLIP_CHASE_DAYS", 30)
+DANGAN_DECEASED_KEEP_YEARS = env_int("DANGAN_DECEASED_KEEP_YEARS", 5)
+
+# The address printed in QR codes that parties scan (request letters, certificates).
+DANGAN_PUBLIC_URL = env_str("DANGAN_PUBLIC_URL", "http://127.0.0.1:8000")
 
 # Agency codes of the top of the hierarchy, used by demo data and scoping.
 DANGAN_PROVINCE_REGION = "370000"

@@ -22,8 +22,14 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem(str(_("工作台首页")), "console:home", ALL),
     NavItem(str(_("档案查询")), "dossiers:list", ALL),
-    NavItem(str(_("档案接收")), "dossiers:intake", frozenset({Role.COUNTER_CLERK, Role.ONLINE_OFFICER, Role.ARCHIVE_KEEPER})),
+    NavItem(
+        str(_("档案接收")), "dossiers:intake", frozenset({Role.COUNTER_CLERK, Role.ONLINE_OFFICER, Role.ARCHIVE_KEEPER})
+    ),
     NavItem(str(_("缺失材料跟踪")), "dossiers:gaps", ALL),
+    NavItem(str(_("库房管理")), "storage:home", frozenset({Role.ARCHIVE_KEEPER, Role.ADMINISTRATOR, Role.SUPERVISOR})),
+    NavItem(str(_("办件")), "casework:list", ALL),
+    NavItem(str(_("今日待办")), "casework:today", frozenset({Role.ONLINE_OFFICER, Role.COUNTER_CLERK, Role.APPROVER})),
+    NavItem(str(_("档案转递")), "transfers:list", ALL),
     NavItem(str(_("接口文档")), "api-docs", frozenset({Role.ADMINISTRATOR})),
 )
 

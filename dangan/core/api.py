@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -68,3 +69,10 @@ def exception_handler(exc: Exception, ctx: dict[str, Any]) -> Response | None:
         }
     response.data = body
     return response
+
+
+class Pagination(LimitOffsetPagination):
+    """Offsets and limits with a ceiling, so no request asks the database for everything at once."""
+
+    default_limit = 50
+    max_limit = 200

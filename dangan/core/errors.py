@@ -21,6 +21,10 @@ class ApplicationError(Exception):
         self.code = code or self.default_code
         self.fields: dict[str, list[str]] = {k: [str(m) for m in v] for k, v in (fields or {}).items()}
 
+    def __str__(self) -> str:
+        details = "；".join(m for messages in self.fields.values() for m in messages)
+        return f"{self.message}：{details}" if details else self.message
+
     def as_dict(self) -> dict[str, object]:
         return {"code": self.code, "message": self.message, "fields": self.fields}
 

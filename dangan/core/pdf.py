@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -18,7 +21,7 @@ th, td { border: 0.6pt solid #000; padding: 1.5mm 2mm; vertical-align: top; }
 
 
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import CSS, HTML  # imported lazily: loading pango is slow and not needed by most requests
+    from weasyprint import CSS, HTML  # noqa: PLC0415  (lazy: loading pango is slow and most requests never print)
 
     html = render_to_string(template, context)
     document = HTML(string=html, base_url=str(settings.BASE_DIR))
@@ -28,17 +31,12 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = True) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     disposition = "inline" if inline else "attachment"
-    from urllib.parse import quote
-
     response["Content-Disposition"] = f"{disposition}; filename*=UTF-8''{quote(filename)}"
     return response
 
 
 def pdf_text(pdf: bytes) -> str:
     """The text layer of a PDF (tests and verification), through poppler's pdftotext."""
-    import subprocess
-    import tempfile
-
     with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
         handle.write(pdf)
         handle.flush()

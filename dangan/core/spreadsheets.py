@@ -28,7 +28,9 @@ def write_xlsx(path: str, *, sheet_title: str, header: Sequence[str], rows: Iter
     workbook.save(path)
 
 
-def xlsx_response(*, filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> FileResponse:
+def xlsx_response(
+    *, filename: str, sheet_title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> FileResponse:
     handle = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115  (closed by FileResponse)
     write_xlsx(handle.name, sheet_title=sheet_title, header=header, rows=rows)
     handle.seek(0)

@@ -22,3 +22,7 @@ def choices(*, include_self_carry: bool = True) -> list[tuple[str, str]]:
     """Counter forms list self-carry too, so the clerk can record the refusal it causes."""
     ways = allowed_ways() + ([SELF_CARRY] if include_self_carry else [])
     return [(w, str(LABELS[w])) for w in ways]
+
+
+# Every code that may appear in a delivery field (the schema names this choice set once).
+ALL_CODES = tuple(LABELS)

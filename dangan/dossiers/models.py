@@ -74,6 +74,7 @@ class Person(NeverDelete):
     postcode = models.CharField(_("邮政编码"), max_length=6, blank=True)
     email = models.EmailField(_("电子邮箱"), blank=True)
     social_security_no = models.CharField(_("社会保障号码"), max_length=20, blank=True)
+    died_on = models.DateField(_("死亡日期"), null=True, blank=True)
     # Mandatory items the data clerk has confirmed as "无" (e.g. no degree, no title, no employer).
     declared_none = models.JSONField(_("确认为“无”的采集项"), default=list, blank=True)
 

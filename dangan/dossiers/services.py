@@ -452,8 +452,7 @@ def dossier_transition(*, actor: Any, dossier: Dossier, to: str, process: str, r
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier_transition must run inside the caller's transaction")
-    expected = workflow.process_for(dossier.status, to)
-    if expected is None or expected != process:
+    if not workflow.can_move(dossier.status, to, process):
         raise Conflict(
             _("档案当前状态为“%(s)s”，不能办理此项业务") % {"s": DossierStatus(dossier.status).label},
             code="invalid_transition",
@@ -498,3 +497,19 @@ def dossier_change_holder(*, actor: Any, dossier: Dossier, new_holder: Agency, p
         before=before, after={"holding_agency": new_holder.code, "number": dossier.number, "process": process},
     )  # fmt: skip
     return dossier
+
+
+def party_relation_follow(*, actor: Any, dossier: Dossier, destination: str) -> int:
+    """The Party (or League) relation moves with the dossier: the open membership's place changes with it."""
+    memberships = PartyMembership.objects.select_for_update().filter(person=dossier.person, left_on__isnull=True)
+    moved = 0
+    for membership in memberships:
+        before = membership.branch
+        membership.branch = destination[:100]
+        membership.save(update_fields=["branch"])
+        record(
+            actor=actor, action="party.relation_moved", subject=membership, dossier_id=dossier.pk,
+            before={"branch": before}, after={"branch": membership.branch},
+        )  # fmt: skip
+        moved += 1
+    return moved

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models, transaction
@@ -14,6 +15,14 @@ from dangan.audit.services import record
 from dangan.core.errors import PermissionDenied, ValidationFailed
 from dangan.workdays.calendar import WorkCalendar
 from dangan.workdays.models import CalendarDay, CalendarYear, DayKind, Deadline
+
+# Upper apps that keep their own due dates register a function (year, calendar) → number moved.
+_RECOMPUTERS: list[Callable[[int, WorkCalendar], int]] = []
+
+
+def register_recomputer(recompute: Callable[[int, WorkCalendar], int]) -> None:
+    if recompute not in _RECOMPUTERS:
+        _RECOMPUTERS.append(recompute)
 
 
 def deadline_schedule(*, subject: models.Model, purpose: str, start: datetime.date, working_days: int) -> Deadline:
@@ -73,6 +82,8 @@ def calendar_year_enter(
                 deadline.due, deadline.provisional = due.date, due.provisional
                 deadline.save(update_fields=["due", "provisional"])
                 moved += 1
+        for recompute in _RECOMPUTERS:
+            moved += recompute(year, calendar)
         record(
             actor=actor,
             action=events.CALENDAR_PUBLISHED,

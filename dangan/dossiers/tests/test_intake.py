@@ -50,9 +50,17 @@ def test_missing_materials_require_written_acknowledgement_and_deadline(clerk, i
 @pytest.mark.rule("R11")
 def test_notice_pdf_lists_the_missing_materials_in_chinese(clerk, intake_input, two_missing):
     intake = dossier_receive(actor=clerk, data=intake_input(**two_missing), today=TODAY)
-    pdf = render_pdf("dossiers/notice_pdf.html", {"intake": intake, "gaps": intake.gaps.all(), "dossier": intake.dossier})
+    pdf = render_pdf(
+        "dossiers/notice_pdf.html", {"intake": intake, "gaps": intake.gaps.all(), "dossier": intake.dossier}
+    )
     text = pdf_text(pdf)
-    for expected in ("档案材料缺失告知书", "本科毕业生登记表", "入团志愿书", intake.dossier.person.name, "知情说明及承诺"):
+    for expected in (
+        "档案材料缺失告知书",
+        "本科毕业生登记表",
+        "入团志愿书",
+        intake.dossier.person.name,
+        "知情说明及承诺",
+    ):
         assert expected in text
 
 

@@ -44,3 +44,20 @@ def test_one_dossier_per_person_and_one_holder_column(make_dossier, agencies):
     field = Dossier._meta.get_field("holding_agency")
     assert field.many_to_one
     assert not field.null
+
+
+def test_status_moves_only_through_named_processes(make_dossier, make_staff):
+    from django.db import transaction
+
+    from dangan.agencies.models import Role
+    from dangan.core.errors import Conflict
+    from dangan.dossiers.services import dossier_transition
+
+    dossier = make_dossier("370602")
+    keeper = make_staff("370602", Role.ARCHIVE_KEEPER)
+    with transaction.atomic():
+        with pytest.raises(Conflict):
+            dossier_transition(actor=keeper, dossier=dossier, to="transferred_out", process="loan")
+        dossier_transition(actor=keeper, dossier=dossier, to="on_loan", process="loan")
+    dossier.refresh_from_db()
+    assert dossier.status == "on_loan"

@@ -169,7 +169,9 @@ def test_api_person_update_and_history_are_audited(api_client, make_staff, clerk
     dossier = dossier_receive(actor=clerk, data=intake_input(), today=TODAY).dossier
     data_clerk = make_staff("370602", Role.DATA_CLERK)
     api_client.force_authenticate(data_clerk)
-    response = api_client.post(f"/api/v1/dossiers/{dossier.pk}/person/", {"work_started_on": "2026-08-01"}, format="json")
+    response = api_client.post(
+        f"/api/v1/dossiers/{dossier.pk}/person/", {"work_started_on": "2026-08-01"}, format="json"
+    )
     assert response.status_code == 200
     history = api_client.post(
         f"/api/v1/dossiers/{dossier.pk}/history/",

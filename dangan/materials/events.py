@@ -1,0 +1,7 @@
+MATERIAL_RECEIVED = "material.received"
+MATERIAL_ACCEPTED = "material.accepted"
+MATERIAL_RETURNED = "material.returned"
+MATERIAL_FILED = "material.filed"
+MATERIAL_VIEWED = "material.viewed"
+MATERIALS_VIEWED = "materials.viewed"
+CATALOGUE_VIEWED = "catalogue.viewed"

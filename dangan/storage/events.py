@@ -1,0 +1,5 @@
+ROOM_CREATED = "storage.room_created"
+LOCATIONS_CREATED = "storage.locations_created"
+DOSSIER_SHELVED = "storage.dossier_shelved"
+DOSSIER_MOVED = "storage.dossier_moved"
+DOSSIER_UNSHELVED = "storage.dossier_unshelved"

@@ -1,0 +1,246 @@
+"""Transfers: R6, R7, R12, R14, R16, R17, R18, R19, R41 — each test names its rule."""
+
+import datetime as dt
+import subprocess
+
+import pytest
+from django.db import transaction
+
+from dangan.agencies.models import Role
+from dangan.audit.models import AuditEvent
+from dangan.core.errors import Conflict, ValidationFailed
+from dangan.core.pdf import pdf_text
+from dangan.dossiers.models import Dossier, PartyMembership
+from dangan.dossiers.services import dossier_transition
+from dangan.transfers.papers import letter_pdf, letter_verify_url, transfer_papers_pdf
+from dangan.transfers.services import (
+    hand_over_apply,
+    letter_issue,
+    slips_to_chase,
+    transfer_apply,
+    transfer_approve,
+    transfer_dispatch,
+    transfer_receive,
+    transfer_register_slip,
+)
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def staff(make_staff):
+    return {
+        "zhifu_clerk": make_staff("370602", Role.COUNTER_CLERK),
+        "zhifu_approver": make_staff("370602", Role.APPROVER),
+        "zhifu_keeper": make_staff("370602", Role.ARCHIVE_KEEPER),
+        "laizhou_clerk": make_staff("370683", Role.COUNTER_CLERK),
+        "laizhou_keeper": make_staff("370683", Role.ARCHIVE_KEEPER),
+    }
+
+
+def _apply(staff, dossier, agencies, **kw):
+    values = {
+        "actor": staff["zhifu_clerk"], "person_id_number": dossier.person.id_number, "requester_kind": "person",
+        "applicant_name": dossier.person.name, "to_agency": agencies["370683"], "reason": "工作调动",
+        "documents": ["id_card", "request_letter"], "letter_number": "DH370683202600001",
+    }  # fmt: skip
+    values.update(kw)
+    return transfer_apply(**values)
+
+
+def _send(staff, transfer, way="confidential_courier"):
+    transfer_approve(actor=staff["zhifu_approver"], transfer_id=transfer.pk)
+    return transfer_dispatch(
+        actor=staff["zhifu_keeper"],
+        transfer_id=transfer.pk,
+        way=way,
+        tracking_no="JY20260001",
+        dispatched_on=TODAY,
+        items=32,
+    )
+
+
+@pytest.mark.rule("R6")
+def test_only_the_person_or_the_employer_can_ask_for_a_transfer(staff, make_dossier, agencies):
+    dossier = make_dossier("370602")
+    with pytest.raises(ValidationFailed, match="不得以任何理由清退"):
+        _apply(staff, dossier, agencies, requester_kind="agency")
+    with pytest.raises(ValidationFailed, match="手写委托书"):
+        _apply(staff, dossier, agencies, requester_kind="proxy")
+    assert _apply(
+        staff, dossier, agencies, requester_kind="proxy", documents=["id_card", "request_letter", "authorisation"]
+    )
+
+
+@pytest.mark.rule("R12")
+def test_self_carry_is_refused_at_dispatch_and_at_receipt(staff, make_dossier, agencies):
+    dossier = make_dossier("370602")
+    transfer = _apply(staff, dossier, agencies)
+    transfer_approve(actor=staff["zhifu_approver"], transfer_id=transfer.pk)
+    with pytest.raises(ValidationFailed, match="严禁个人自带"):
+        transfer_dispatch(
+            actor=staff["zhifu_keeper"],
+            transfer_id=transfer.pk,
+            way="self_carry",
+            tracking_no="x",
+            dispatched_on=TODAY,
+            items=3,
+        )
+    dossier.refresh_from_db()
+    assert dossier.status == "in_custody"
+    _send(staff, transfer) if False else transfer_dispatch(
+        actor=staff["zhifu_keeper"], transfer_id=transfer.pk, way="registered_post", tracking_no="EMS1", dispatched_on=TODAY,
+        items=3,
+    )  # fmt: skip
+    with pytest.raises(ValidationFailed, match="本人携带的档案不予接收"):
+        transfer_receive(actor=staff["laizhou_keeper"], transfer_id=transfer.pk, arrived_by="self_carry", seal_intact=True,
+                         catalogue_matches=True)  # fmt: skip
+    dossier.refresh_from_db()
+    assert dossier.holding_agency.code == "370602"
+
+
+@pytest.mark.rule("R12")
+def test_delivery_ways_are_a_setting(staff, make_dossier, agencies, settings):
+    settings.DANGAN_DELIVERY_WAYS = ["confidential_courier", "staff_courier"]
+    transfer = _apply(staff, make_dossier("370602"), agencies)
+    transfer_approve(actor=staff["zhifu_approver"], transfer_id=transfer.pk)
+    with pytest.raises(ValidationFailed, match="转递方式"):
+        transfer_dispatch(actor=staff["zhifu_keeper"], transfer_id=transfer.pk, way="registered_post", tracking_no="E",
+                          dispatched_on=TODAY, items=1)  # fmt: skip
+
+
+@pytest.mark.rule("R41")
+def test_tracking_number_once_recorded_cannot_be_edited(staff, make_dossier, agencies):
+    transfer = _send(staff, _apply(staff, make_dossier("370602"), agencies))
+    with pytest.raises(Conflict):
+        transfer_dispatch(actor=staff["zhifu_keeper"], transfer_id=transfer.pk, way="staff_courier", tracking_no="NEW",
+                          dispatched_on=TODAY, items=1)  # fmt: skip
+    transfer.refresh_from_db()
+    assert transfer.tracking_no == "JY20260001"
+
+
+@pytest.mark.rule("R1")
+@pytest.mark.rule("R17")
+def test_receipt_on_the_platform_changes_the_holder_in_one_step_and_leaves_the_person_untouched(
+    staff, make_dossier, agencies
+):
+    dossier = make_dossier("370602", political_status="01", person_category="6")
+    PartyMembership.objects.create(
+        person=dossier.person, organisation="party", joined_on=dt.date(2015, 7, 1), branch="芝罘区人才党支部"
+    )
+    person_before = {f.name: getattr(dossier.person, f.name) for f in dossier.person._meta.concrete_fields}
+    transfer = _send(staff, _apply(staff, dossier, agencies))
+    dossier.refresh_from_db()
+    assert dossier.status == "in_transfer"  # sent …
+    assert dossier.holding_agency.code == "370602"
+    transfer_receive(actor=staff["laizhou_keeper"], transfer_id=transfer.pk, arrived_by="confidential_courier",
+                     seal_intact=True, catalogue_matches=True)  # fmt: skip
+    dossier.refresh_from_db()
+    assert dossier.status == "in_custody"  # … and received are separate states
+    assert dossier.holding_agency.code == "370683"
+    assert dossier.number.startswith("0683")  # numbered by the new holder
+    person = dossier.person
+    person.refresh_from_db()
+    assert {f.name: getattr(person, f.name) for f in person._meta.concrete_fields} == person_before
+    assert PartyMembership.objects.get(person=person).branch == "莱州市公共就业和人才服务中心"
+    transfer.refresh_from_db()
+    assert transfer.request.status == "received"
+    assert AuditEvent.objects.filter(action="dossier.holder_changed", dossier_id=dossier.pk).count() == 1
+
+
+@pytest.mark.rule("R41")
+def test_transfer_outside_the_platform_ends_with_the_returned_slip_and_late_slips_are_chased(
+    staff, make_dossier, agencies
+):
+    dossier = make_dossier("370602")
+    transfer = _apply(
+        staff, dossier, agencies, to_agency=None, to_name="北京市海淀区人才服务中心", to_address="北京市海淀区"
+    )
+    transfer_approve(actor=staff["zhifu_approver"], transfer_id=transfer.pk)
+    transfer_dispatch(actor=staff["zhifu_keeper"], transfer_id=transfer.pk, way="confidential_courier", tracking_no="JY9",
+                      dispatched_on=TODAY - dt.timedelta(days=40), items=20)  # fmt: skip
+    assert [t.pk for t in slips_to_chase(agency=agencies["370602"], today=TODAY)] == [transfer.pk]
+    transfer_register_slip(
+        actor=staff["zhifu_keeper"], transfer_id=transfer.pk, returned_on=TODAY, signed_by="海淀区人才服务中心"
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == "transferred_out"
+    assert slips_to_chase(agency=agencies["370602"], today=TODAY) == []
+
+
+@pytest.mark.rule("R14")
+def test_a_dossier_on_loan_cannot_be_transferred(staff, make_dossier, agencies):
+    dossier = make_dossier("370602")
+    with transaction.atomic():
+        dossier_transition(
+            actor=staff["zhifu_keeper"], dossier=Dossier.objects.get(pk=dossier.pk), to="on_loan", process="loan"
+        )
+    with pytest.raises(Conflict, match="借出"):
+        _apply(staff, dossier, agencies)
+
+
+@pytest.mark.rule("R16")
+def test_graduate_whose_labour_relation_ended_needs_termination_and_acceptance_proof(staff, make_dossier, agencies):
+    dossier = make_dossier("370602", person_category="3")
+    with pytest.raises(ValidationFailed, match="R16"):
+        _apply(staff, dossier, agencies, graduate_labour_ended=True)
+    transfer = _apply(
+        staff, dossier, agencies, graduate_labour_ended=True,
+        documents=["id_card", "request_letter", "termination_proof", "acceptance_proof"],
+    )  # fmt: skip
+    assert transfer.request.details["graduate"] is True
+
+
+@pytest.mark.rule("R18")
+def test_retirement_hand_over_goes_to_the_township_center_of_household_registration(staff, make_dossier, agencies):
+    dossier = make_dossier("370602", household_region="370602")
+    with pytest.raises(ValidationFailed, match="R18"):
+        hand_over_apply(actor=staff["zhifu_clerk"], person_id_number=dossier.person.id_number, kind="retirement",
+                        to_agency=agencies["370683001"], to_name="", basis="退休审批表", today=TODAY)  # fmt: skip
+    transfer = hand_over_apply(actor=staff["zhifu_clerk"], person_id_number=dossier.person.id_number, kind="retirement",
+                               to_agency=agencies["370602001"], to_name="", basis="退休审批表", today=TODAY)  # fmt: skip
+    transfer_approve(actor=staff["zhifu_approver"], transfer_id=transfer.pk)
+    transfer_dispatch(actor=staff["zhifu_keeper"], transfer_id=transfer.pk, way="staff_courier", tracking_no="ZR1",
+                      dispatched_on=TODAY, items=40)  # fmt: skip
+    transfer_register_slip(
+        actor=staff["zhifu_keeper"], transfer_id=transfer.pk, returned_on=TODAY, signed_by="向阳街道"
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == "retired"
+
+
+@pytest.mark.rule("R19")
+def test_deceased_persons_dossier_is_kept_five_years_before_hand_over(staff, make_dossier, agencies):
+    dossier = make_dossier("370602", died_on=TODAY - dt.timedelta(days=365 * 3))
+    with pytest.raises(ValidationFailed, match="保管满5年"):
+        hand_over_apply(actor=staff["zhifu_clerk"], person_id_number=dossier.person.id_number, kind="death", to_agency=None,
+                        to_name="烟台市档案馆", basis="死亡证明", today=TODAY)  # fmt: skip
+    later = TODAY + dt.timedelta(days=365 * 2 + 10)
+    assert hand_over_apply(actor=staff["zhifu_clerk"], person_id_number=dossier.person.id_number, kind="death",
+                           to_agency=None, to_name="烟台市档案馆", basis="死亡证明", today=later)  # fmt: skip
+
+
+def test_request_letter_pdf_has_its_number_and_a_qr_code_that_verifies(staff, agencies, tmp_path):
+    letter = letter_issue(actor=staff["laizhou_clerk"], person_name="王芳", person_id_number="11010519491231002X",
+                          reason="录用", holder_agency=agencies["370602"])  # fmt: skip
+    pdf = letter_pdf(letter)
+    text = "".join(pdf_text(pdf).split())
+    for expected in ("调档函", letter.number, "王芳", "烟台市芝罘区公共就业和人才服务中心", "严禁本人自带"):
+        assert expected in text
+    target = tmp_path / "letter.pdf"
+    target.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(target), str(tmp_path / "page")], check=True
+    )
+    page = next(tmp_path.glob("page*.png"))
+    decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(page)], capture_output=True, text=True, check=True)
+    assert decoded.stdout.strip() == letter_verify_url(letter)
+
+
+@pytest.mark.rule("R12")
+def test_stub_notice_and_slip_share_one_serial(staff, make_dossier, agencies):
+    transfer = _send(staff, _apply(staff, make_dossier("370602"), agencies))
+    text = pdf_text(transfer_papers_pdf(transfer))
+    assert text.count(transfer.serial) == 3
+    for part in ("存根", "档案转递通知单", "回", "执"):
+        assert part in text

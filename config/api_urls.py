@@ -24,4 +24,6 @@ urlpatterns = [
     path("", include("dangan.storage.api_urls")),
     path("", include("dangan.casework.api_urls")),
     path("", include("dangan.transfers.api_urls")),
+    path("", include("dangan.lending.api_urls")),
+    path("", include("dangan.reviews.api_urls")),
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("console/storage/", include("dangan.storage.urls")),
     path("console/requests/", include("dangan.casework.urls")),
     path("console/transfers/", include("dangan.transfers.urls")),
+    path("console/lending/", include("dangan.lending.urls")),
+    path("console/reviews/", include("dangan.reviews.urls")),
     path("verify/letter/<str:number>/", letter_verify, name="letter_verify"),
     path("api/v1/", include("config.api_urls")),
 ]

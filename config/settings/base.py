@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "dangan.storage",
     "dangan.casework",
     "dangan.transfers",
+    "dangan.lending",
+    "dangan.reviews",
     "dangan.console",
     "dangan.demo",
 ]

@@ -29,7 +29,12 @@ def _region_choices() -> list[tuple[str, str]]:
 
 
 class DateInput(forms.DateInput):
+    """An HTML date picker; its value must be ISO whatever the display locale."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class IntakeForm(forms.Form):

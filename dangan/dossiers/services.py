@@ -35,7 +35,7 @@ from dangan.dossiers.models import (
     SourceKind,
     TitleRecord,
 )
-from dangan.dossiers.policies import can_read_dossier
+from dangan.dossiers.policies import can_read_dossier, read_refusal
 from dangan.dossiers.selectors import dossier_for_action
 
 INTAKE_ROLES = (Role.COUNTER_CLERK, Role.ONLINE_OFFICER, Role.ARCHIVE_KEEPER)
@@ -51,6 +51,11 @@ def dossier_read(*, actor: Any, dossier_id: int) -> Dossier:
     )
     if dossier is None or not can_read_dossier(actor, dossier):
         raise NotFound(_("档案不存在或无权查看"))
+    refusal = read_refusal(actor, dossier)
+    if refusal:
+        with transaction.atomic():
+            record(actor=actor, action="dossier.read_refused", subject=dossier, dossier_id=dossier.pk, reason=refusal)
+        raise PermissionDenied(refusal, code="recusal")
     with transaction.atomic():
         record(actor=actor, action=events.DOSSIER_VIEWED, subject=dossier, dossier_id=dossier.pk)
     return dossier

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from dangan.audit.models import AuditEvent
 from dangan.core.codetables import table
-from dangan.core.errors import ApplicationError, NotFound
+from dangan.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangan.core.pdf import pdf_response, render_pdf
 from dangan.dossiers import basicinfo
 from dangan.dossiers.forms import IntakeForm, MissingMaterialFormSet
@@ -40,6 +40,8 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         dossier = dossier_read(actor=request.user, dossier_id=pk)
     except NotFound:
         raise Http404("档案不存在或无权查看") from None
+    except PermissionDenied as exc:
+        return render(request, "dossiers/refused.html", {"reason": exc.message}, status=403)
     person = dossier.person
     full_id = sees_full_id_number(request.user)
     items = []

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangan.core.codetables import table
 from dangan.core.errors import ApplicationError
+from dangan.dossiers.forms import DateInput
 from dangan.dossiers.models import Gap
 from dangan.materials import formed
 from dangan.materials.models import MaterialSource
@@ -35,7 +36,7 @@ class MaterialForm(forms.Form):
     pages = forms.IntegerField(label=_("页数"), min_value=1, max_value=MAX_PAGES)
     source = forms.ChoiceField(label=_("材料来源"), choices=[("", "——"), *MaterialSource.choices])
     source_name = forms.CharField(label=_("来源单位"), max_length=100, required=False)
-    received_on = forms.DateField(label=_("收到日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(label=_("收到日期"), widget=DateInput)
     volume = forms.IntegerField(label=_("卷"), min_value=1, max_value=MAX_VOLUME, initial=1)
     remarks = forms.CharField(label=_("备注"), max_length=200, required=False)
     gap = forms.TypedChoiceField(

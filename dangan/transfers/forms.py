@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from dangan.agencies.models import Agency
 from dangan.casework import registry
 from dangan.dossiers import delivery
+from dangan.dossiers.forms import DateInput
 from dangan.transfers.models import RequesterKind
 
 REQUIRED = {"required": _("此项为必填项")}
@@ -43,9 +44,7 @@ class ApplyForm(forms.Form):
 class DispatchForm(forms.Form):
     way = forms.ChoiceField(label=_("转递方式"), choices=lambda: delivery.choices(include_self_carry=True))
     tracking_no = forms.CharField(label=_("运单号/机要编号"), max_length=40, error_messages=REQUIRED)
-    dispatched_on = forms.DateField(
-        label=_("发出日期"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    dispatched_on = forms.DateField(label=_("发出日期"), widget=DateInput, initial=timezone.localdate)
     items = forms.IntegerField(label=_("档案材料份数"), min_value=1, max_value=9999)
 
 
@@ -57,7 +56,7 @@ class ReceiveForm(forms.Form):
 
 
 class SlipForm(forms.Form):
-    returned_on = forms.DateField(label=_("回执退回日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    returned_on = forms.DateField(label=_("回执退回日期"), widget=DateInput)
     signed_by = forms.CharField(label=_("回执签收单位"), max_length=100, error_messages=REQUIRED)
 
 

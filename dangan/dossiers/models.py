@@ -75,6 +75,13 @@ class Person(NeverDelete):
     email = models.EmailField(_("电子邮箱"), blank=True)
     social_security_no = models.CharField(_("社会保障号码"), max_length=20, blank=True)
     died_on = models.DateField(_("死亡日期"), null=True, blank=True)
+    retirement_track = models.CharField(
+        _("原法定退休年龄"),
+        max_length=12,
+        blank=True,
+        choices=[("male_60", _("男职工60周岁")), ("female_55", _("女干部55周岁")), ("female_50", _("女职工50周岁"))],
+        help_text=_("留空时男性按60周岁、女性按55周岁计算"),
+    )
     # Mandatory items the data clerk has confirmed as "无" (e.g. no degree, no title, no employer).
     declared_none = models.JSONField(_("确认为“无”的采集项"), default=list, blank=True)
 

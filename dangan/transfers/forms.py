@@ -66,3 +66,15 @@ class LetterForm(forms.Form):
     holder_agency = forms.ModelChoiceField(label=_("档案现存机构（平台内）"), queryset=_agencies(), required=False)
     holder_name = forms.CharField(label=_("档案现存单位（平台外）"), max_length=100, required=False)
     reason = forms.CharField(label=_("调档原因"), max_length=200, error_messages=REQUIRED)
+
+
+class HandOverForm(forms.Form):
+    person_id_number = forms.CharField(label=_("存档人员身份证号码"), max_length=18, error_messages=REQUIRED)
+    kind = forms.ChoiceField(label=_("移交类型"), choices=[("retirement", _("退休移交")), ("death", _("死亡移交"))])
+    to_agency = forms.ModelChoiceField(
+        label=_("接收机构（户籍所在地乡镇、街道人社服务机构）"),
+        queryset=Agency.objects.filter(level="township", is_active=True).order_by("path"),
+        required=False,
+    )
+    to_name = forms.CharField(label=_("接收单位（平台外，如社保经办机构、档案馆）"), max_length=100, required=False)
+    basis = forms.CharField(label=_("移交依据"), max_length=200, error_messages=REQUIRED)

@@ -13,5 +13,6 @@ urlpatterns = [
     path("<int:pk>/slip/", views.slip, name="slip"),
     path("<int:pk>/papers.pdf", views.papers, name="papers"),
     path("letters/new/", views.letter_new, name="letter_new"),
+    path("retiring/", views.retiring, name="retiring"),
     path("letters/<int:pk>.pdf", views.letter_pdf_view, name="letter_pdf"),
 ]

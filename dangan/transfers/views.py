@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangan.agencies.policies import staff_of
@@ -15,10 +16,10 @@ from dangan.core.errors import ApplicationError
 from dangan.core.pdf import pdf_response
 from dangan.dossiers.models import mask_id_number
 from dangan.transfers import services
-from dangan.transfers.forms import ApplyForm, DispatchForm, LetterForm, ReceiveForm, SlipForm
+from dangan.transfers.forms import ApplyForm, DispatchForm, HandOverForm, LetterForm, ReceiveForm, SlipForm
 from dangan.transfers.models import RequestLetter
 from dangan.transfers.papers import letter_pdf, transfer_papers_pdf
-from dangan.transfers.selectors import incoming, letters_of, transfers_visible_to
+from dangan.transfers.selectors import incoming, letters_of, nearing_retirement, transfers_visible_to
 
 
 def _errors_to_form(exc: ApplicationError, form: forms.Form) -> None:
@@ -167,3 +168,21 @@ def letter_verify(request: HttpRequest, number: str) -> HttpResponse:
         "masked_id": mask_id_number(letter.person_id_number) if letter else "",
     }
     return render(request, "transfers/verify.html", context, status=200 if letter else 404)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def retiring(request: HttpRequest) -> HttpResponse:
+    """R18/R19: who reaches the statutory retirement age within a month, and the hand-over form."""
+    staff = staff_of(request.user)
+    today = timezone.localdate()
+    rows = nearing_retirement(staff.agency, today=today) if staff else []
+    form = HandOverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            transfer = services.hand_over_apply(actor=request.user, today=today, **form.cleaned_data)
+        except ApplicationError as exc:
+            _errors_to_form(exc, form)
+        else:
+            return HttpResponseRedirect(reverse("transfers:detail", args=[transfer.pk]))
+    return render(request, "transfers/retiring.html", {"rows": rows, "form": form, "today": today})

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("dangan.agencies.urls")),
     path("console/", include("dangan.console.urls")),
+    path("portal/", include("dangan.portal.urls")),
     path("console/dossiers/", include("dangan.dossiers.urls")),
     path("console/materials/", include("dangan.materials.urls")),
     path("console/storage/", include("dangan.storage.urls")),

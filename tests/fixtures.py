@@ -114,3 +114,9 @@ def page(browser: Any) -> Iterator[Any]:
     tab.set_default_timeout(15000)
     yield tab
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Uploaded and generated files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"

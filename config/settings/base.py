@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "dangan.transfers",
     "dangan.lending",
     "dangan.reviews",
+    "dangan.portal",
     "dangan.console",
     "dangan.demo",
 ]

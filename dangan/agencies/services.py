@@ -27,7 +27,7 @@ class LoginThrottled(ApplicationError):
     default_code = "throttled"
 
 
-def _recent_failures(*, username: str, ip: str | None) -> int:
+def recent_failures(*, username: str, ip: str | None) -> int:
     since = timezone.now() - datetime.timedelta(seconds=settings.DANGAN_LOGIN_WINDOW_SECONDS)
     by_user = LoginAttempt.objects.filter(username=username, succeeded=False, at__gte=since).count()
     by_ip = LoginAttempt.objects.filter(ip=ip, succeeded=False, at__gte=since).count() if ip else 0
@@ -39,7 +39,7 @@ def staff_authenticate(*, request: Any, username: str, password: str) -> Any:
     """Check a staff member's credentials, throttled per username and address; every attempt recorded."""
     ctx = context.current()
     username = (username or "").strip()[:150]
-    if _recent_failures(username=username, ip=ctx.ip) >= settings.DANGAN_LOGIN_MAX_FAILURES:
+    if recent_failures(username=username, ip=ctx.ip) >= settings.DANGAN_LOGIN_MAX_FAILURES:
         with transaction.atomic():
             record(actor=None, action=events.LOGIN_THROTTLED, subject=("auth.user", username), actor_name=username)
         minutes = settings.DANGAN_LOGIN_WINDOW_SECONDS // 60

@@ -75,11 +75,18 @@ def dossier_locate(id_number: str) -> Dossier | None:
     )
 
 
+def _applicant_name(actor: Any) -> str:
+    if actor is None:
+        return ""
+    account = getattr(actor, "portal_account", None)  # a portal user (the portal app sits above this one)
+    return str(getattr(account, "name", "")) or str(actor.get_username())
+
+
 def record_step(*, actor: Any, request: ServiceRequest, to: str, label: str, note: str = "") -> RequestStep:
     staff = staff_of(actor)
     return RequestStep.objects.create(
         request=request, from_status=request.status if request.pk else "", to_status=to, label=label, actor=actor,
-        actor_name=staff.full_name if staff else (actor.get_username() if actor else ""),
+        actor_name=staff.full_name if staff else _applicant_name(actor),
         agency=staff.agency if staff else None, at=timezone.now(), note=note[:2000],
     )  # fmt: skip
 
@@ -99,13 +106,61 @@ def request_submit(
     details: dict[str, Any] | None = None,
     now: datetime.datetime | None = None,
 ) -> ServiceRequest:
-    """Accept an application at the actor's agency and route it to the agency that holds the dossier."""
-    service_type = registry.get(service_code)
-    if service_type is None:
-        raise ValidationFailed(_("服务事项无效"), fields={"service_type": [_("服务事项无效")]})
+    """Accept an application at the actor's agency (counter or online desk) and route it to the holder."""
     staff = staff_of(actor)
     if staff is None or not (staff.role_set & {Role.COUNTER_CLERK, Role.ONLINE_OFFICER}):
         raise PermissionDenied(_("只有窗口经办或网办专员可以受理申请"))
+    return _submit(
+        actor=actor, accepting=staff.agency, service_code=service_code, channel=channel,
+        applicant_kind=applicant_kind, applicant_name=applicant_name, applicant_id_number=applicant_id_number,
+        applicant_phone=applicant_phone, documents=documents, person_id_number=person_id_number,
+        holding_agency=holding_agency, details=details, now=now,
+    )  # fmt: skip
+
+
+def request_submit_online(
+    *,
+    applicant: Any,
+    service_code: str,
+    applicant_kind: str,
+    applicant_name: str,
+    applicant_id_number: str,
+    applicant_phone: str,
+    documents: list[str],
+    person_id_number: str,
+    details: dict[str, Any] | None = None,
+    now: datetime.datetime | None = None,
+) -> ServiceRequest:
+    """An application made by the applicant on the portal (全程网办): the holder accepts it directly (R30, R31).
+
+    The portal checks who may apply for whom before calling this."""
+    return _submit(
+        actor=applicant, accepting=None, service_code=service_code, channel=Channel.ONLINE,
+        applicant_kind=applicant_kind, applicant_name=applicant_name, applicant_id_number=applicant_id_number,
+        applicant_phone=applicant_phone, documents=documents, person_id_number=person_id_number,
+        holding_agency=None, details=details, now=now,
+    )  # fmt: skip
+
+
+def _submit(
+    *,
+    actor: Any,
+    accepting: Agency | None,
+    service_code: str,
+    channel: str,
+    applicant_kind: str,
+    applicant_name: str,
+    applicant_id_number: str,
+    applicant_phone: str,
+    documents: list[str] | None,
+    person_id_number: str,
+    holding_agency: Agency | None,
+    details: dict[str, Any] | None,
+    now: datetime.datetime | None,
+) -> ServiceRequest:
+    service_type = registry.get(service_code)
+    if service_type is None:
+        raise ValidationFailed(_("服务事项无效"), fields={"service_type": [_("服务事项无效")]})
     errors: dict[str, list[str]] = {}
     if channel not in Channel.values:
         errors["channel"] = [_("渠道无效")]
@@ -126,8 +181,11 @@ def request_submit(
             errors["person_id_number"] = [_("未找到该人员在本省保管的档案")]
     if errors:
         raise ValidationFailed(_("申请信息有误，请按提示修改"), fields=errors)
-    holder = dossier.holding_agency if dossier is not None else (holding_agency or staff.agency)
-    if holder.pk != staff.agency_id:
+    holder = dossier.holding_agency if dossier is not None else (holding_agency or accepting)
+    if holder is None:
+        raise ValidationFailed(_("请选择办理机构"), fields={"holding_agency": [_("请选择办理机构")]})
+    accepting = accepting or holder
+    if holder.pk != accepting.pk:
         if not service_type.province_wide:
             raise ValidationFailed(
                 _("“%(s)s”不属于全省通办事项，请到存档机构%(a)s办理") % {"s": service_type.label, "a": holder.name},
@@ -141,21 +199,23 @@ def request_submit(
     due, due_provisional = _due(service_type, channel, work_date, calendar)
     with transaction.atomic():
         request = ServiceRequest(
-            number=_next_number(staff.agency, timezone.localtime(now).year),
-            service_type=service_code, channel=channel, accepting_agency=staff.agency, holding_agency=holder,
+            number=_next_number(accepting, timezone.localtime(now).year),
+            service_type=service_code, channel=channel, accepting_agency=accepting, holding_agency=holder,
             dossier=dossier, applicant_kind=applicant_kind, applicant_name=applicant_name.strip(),
             applicant_id_number=applicant_id_number.strip().upper(), applicant_phone=applicant_phone.strip(),
             documents=documents, details=details or {}, status=SUBMITTED, submitted_by=actor, submitted_at=now,
             work_date=work_date, due=due, due_provisional=provisional or due_provisional,
         )  # fmt: skip
+        staff = staff_of(actor)
         if channel == Channel.ONLINE:
             request.assigned_to = _online_officer(holder)
-        elif holder.pk == staff.agency_id:
+        elif staff is not None and holder.pk == staff.agency_id:
             request.assigned_to = actor
         request.save()
-        record_step(actor=actor, request=request, to=SUBMITTED, label=_("受理"))
+        record_step(actor=actor, request=request, to=SUBMITTED, label=_("受理") if staff else _("网上提交"))
         record(
             actor=actor, action="request.submitted", subject=request, dossier_id=dossier.pk if dossier else None,
+            agency_id=accepting.pk,
             after={"number": request.number, "type": service_code, "channel": channel, "holder": holder.code,
                    "due": due},
         )  # fmt: skip

@@ -1,0 +1,172 @@
+"""Portal accounts and online applications: a person acts only for themself, an employer for its roster."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangan.agencies.models import LoginAttempt
+from dangan.agencies.services import LoginThrottled, recent_failures
+from dangan.audit.services import record
+from dangan.casework import registry
+from dangan.casework.models import ServiceRequest
+from dangan.casework.services import request_submit_online
+from dangan.core import context
+from dangan.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from dangan.core.validators import validate_mobile
+from dangan.portal.identity import verifier
+from dangan.portal.models import AccountKind, PortalAccount, Upload
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Accepted uploads, recognised by their first bytes (the name and the browser's type are not trusted).
+MAGIC = {
+    b"%PDF-": ("application/pdf", ".pdf"),
+    b"\xff\xd8\xff": ("image/jpeg", ".jpg"),
+    b"\x89PNG\r\n\x1a\n": ("image/png", ".png"),
+}
+
+
+def _username(phone: str) -> str:
+    return f"portal:{phone}"
+
+
+def account_sign_up(
+    *, kind: str, phone: str, password: str, name: str, id_number: str = "", credit_code: str = ""
+) -> PortalAccount:
+    errors: dict[str, list[str]] = {}
+    try:
+        phone = validate_mobile(phone)
+    except ValidationError as exc:
+        errors["phone"] = exc.messages
+    if kind not in AccountKind.values:
+        errors["kind"] = [_("请选择个人或单位")]
+    if not name.strip():
+        errors["name"] = [_("此项为必填项")]
+    if "phone" not in errors and PortalAccount.objects.filter(phone=phone).exists():
+        errors["phone"] = [_("该手机号码已注册，请直接登录")]
+    user_model = get_user_model()
+    user = user_model(username=_username(phone))
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = exc.messages
+    if errors:
+        raise ValidationFailed(_("注册信息有误，请按提示修改"), fields=errors)
+    check = verifier()
+    verdict = (
+        check.verify_person(name=name, id_number=id_number, phone=phone)
+        if kind == AccountKind.PERSON
+        else check.verify_employer(name=name, credit_code=credit_code, phone=phone)
+    )
+    if not verdict.ok:
+        raise ValidationFailed(_("实名核验未通过"), fields={verdict.field or "name": [verdict.reason]})
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        account = PortalAccount.objects.create(
+            user=user, kind=kind, phone=phone, name=name.strip(), id_number=id_number.strip().upper(),
+            credit_code=credit_code.strip().upper(), verified_at=timezone.now(), verified_by=verdict.method,
+        )  # fmt: skip
+        record(actor=user, action="portal.signed_up", subject=account, actor_name=account.name, after={"kind": kind})
+    return account
+
+
+def account_sign_in(*, request: Any, phone: str, password: str) -> Any:
+    ctx = context.current()
+    username = _username(phone.strip())
+    if recent_failures(username=username, ip=ctx.ip) >= settings.DANGAN_LOGIN_MAX_FAILURES:
+        raise LoginThrottled(
+            _("登录失败次数过多，请%(m)d分钟后再试") % {"m": settings.DANGAN_LOGIN_WINDOW_SECONDS // 60}
+        )
+    user: Any = authenticate(request, username=username, password=password)
+    ok = user is not None and hasattr(user, "portal_account")
+    with transaction.atomic():
+        LoginAttempt.objects.create(username=username, ip=ctx.ip, at=timezone.now(), succeeded=ok, channel=ctx.channel)
+        record(actor=user if ok else None, action="portal.login" if ok else "portal.login_failed",
+               subject=("portal.account", phone[:20]), actor_name=phone[:20])  # fmt: skip
+    if not ok:
+        raise ValidationFailed(_("手机号码或密码不正确"), code="invalid_credentials")
+    return user
+
+
+def account_of(user: Any) -> PortalAccount:
+    account = getattr(user, "portal_account", None) if user is not None and user.is_authenticated else None
+    if not isinstance(account, PortalAccount):
+        raise PermissionDenied(_("请先登录网上办事大厅"))
+    return account
+
+
+def store_upload(*, account: PortalAccount, checklist_key: str, name: str, content: bytes) -> Upload:
+    """Check type (by content) and size, store under MEDIA_ROOT/uploads with a random name."""
+    if len(content) == 0:
+        raise ValidationFailed(_("上传的文件为空"), fields={checklist_key: [_("上传的文件为空")]})
+    if len(content) > MAX_UPLOAD_BYTES:
+        raise ValidationFailed(_("文件不能超过10MB"), fields={checklist_key: [_("文件不能超过10MB")]})
+    kind = next((v for magic, v in MAGIC.items() if content.startswith(magic)), None)
+    if kind is None:
+        raise ValidationFailed(_("只能上传PDF、JPG或PNG文件"), fields={checklist_key: [_("只能上传PDF、JPG或PNG文件")]})
+    content_type, extension = kind
+    storage = FileSystemStorage(location=settings.MEDIA_ROOT / "uploads")
+    stored = storage.save(f"{timezone.localdate():%Y/%m}/{secrets.token_hex(16)}{extension}", ContentFile(content))
+    return Upload.objects.create(
+        account=account, checklist_key=checklist_key[:30], original_name=name[:200], content_type=content_type,
+        size=len(content), sha256=hashlib.sha256(content).hexdigest(), stored_as=stored, uploaded_at=timezone.now(),
+    )  # fmt: skip
+
+
+def portal_apply(
+    *,
+    user: Any,
+    service_code: str,
+    files: dict[str, tuple[str, bytes]],
+    details: dict[str, Any] | None = None,
+    employee_id_number: str = "",
+) -> ServiceRequest:
+    """Apply online. A person applies for their own dossier; an employer for an employee on its roster."""
+    account = account_of(user)
+    service_type = registry.get(service_code)
+    if service_type is None:
+        raise NotFound(_("服务事项不存在"))
+    if account.kind == AccountKind.PERSON:
+        person_id, applicant_kind = account.id_number, "person"
+    else:
+        person_id, applicant_kind = employee_id_number.strip().upper(), "employer"
+        if not _on_roster(account, person_id):
+            raise PermissionDenied(_("只能为本单位委托存档的职工申请"))
+    with transaction.atomic():
+        uploads = [store_upload(account=account, checklist_key=key, name=n, content=c) for key, (n, c) in files.items()]
+        try:
+            request = request_submit_online(
+                applicant=user, service_code=service_code, applicant_kind=applicant_kind, applicant_name=account.name,
+                applicant_id_number=account.id_number or account.credit_code, applicant_phone=account.phone,
+                documents=[u.checklist_key for u in uploads], person_id_number=person_id, details=details,
+            )  # fmt: skip
+        except ApplicationError:
+            for upload in uploads:
+                FileSystemStorage(location=settings.MEDIA_ROOT / "uploads").delete(upload.stored_as)
+            raise
+        Upload.objects.filter(pk__in=[u.pk for u in uploads]).update(request=request)
+    return request
+
+
+_ROSTER_CHECKS: list[Any] = []
+
+
+def register_roster_check(check: Any) -> None:
+    """The agreements app answers whether a person is on an employer's roster."""
+    _ROSTER_CHECKS.append(check)
+
+
+def _on_roster(account: PortalAccount, id_number: str) -> bool:
+    return any(check(account.credit_code, id_number) for check in _ROSTER_CHECKS)

@@ -1,0 +1,125 @@
+"""The portal: sign-up with identity check, own records only, online application with checklist and uploads."""
+
+import pytest
+from django.urls import reverse
+
+from dangan.agencies.models import Role
+from dangan.audit.models import AuditEvent
+from dangan.casework.models import ServiceRequest
+from dangan.core.errors import ValidationFailed
+from dangan.portal.models import PortalAccount, Upload
+from dangan.portal.services import account_sign_up
+
+PDF = b"%PDF-1.4\n%test\n"
+PASSWORD = "Portal-pass-2026"
+
+
+@pytest.fixture
+def person_dossier(make_dossier, make_staff):
+    make_staff("370602", Role.ONLINE_OFFICER)
+    return make_dossier("370602", phone="13805351234")
+
+
+def _sign_up(dossier):
+    p = dossier.person
+    return account_sign_up(kind="person", phone=p.phone, password=PASSWORD, name=p.name, id_number=p.id_number)
+
+
+def test_sign_up_checks_identity_against_the_record(person_dossier):
+    p = person_dossier.person
+    with pytest.raises(ValidationFailed) as caught:
+        account_sign_up(kind="person", phone="13905351234", password=PASSWORD, name=p.name, id_number=p.id_number)
+    assert "与档案记载不一致" in str(caught.value)
+    with pytest.raises(ValidationFailed):
+        account_sign_up(kind="person", phone=p.phone, password=PASSWORD, name=p.name, id_number=p.id_number[:-1] + "0")
+    account = _sign_up(person_dossier)
+    assert account.verified_by == "record_match"
+    with pytest.raises(ValidationFailed, match="已注册"):
+        _sign_up(person_dossier)
+
+
+def test_identity_verifier_is_pluggable(person_dossier, settings):
+    settings.DANGAN_IDENTITY_VERIFIER = "dangan.portal.tests.fake_sso.AlwaysNo"
+    with pytest.raises(ValidationFailed, match="统一身份认证"):
+        _sign_up(person_dossier)
+
+
+@pytest.mark.rule("R43")
+def test_a_person_sees_only_their_own_records(client, person_dossier, make_dossier):
+    other = make_dossier("370602", phone="13905359999")
+    _sign_up(person_dossier)
+    client.post(reverse("portal:login"), {"phone": person_dossier.person.phone, "password": PASSWORD})
+    home = client.get(reverse("portal:home")).content.decode()
+    assert "烟台市芝罘区公共就业和人才服务中心" in home
+    assert other.person.name not in home
+    assert AuditEvent.objects.filter(action="portal.dossier_viewed", dossier_id=person_dossier.pk).exists()
+    # The staff console and API stay closed to portal accounts.
+    assert client.get(reverse("dossiers:detail", args=[other.pk])).status_code == 404
+    assert client.get(reverse("dossiers:detail", args=[person_dossier.pk])).status_code == 404
+    assert client.get("/api/v1/dossiers/").json()["count"] == 0
+
+
+@pytest.mark.rule("R30")
+@pytest.mark.rule("R31")
+def test_online_application_with_checklist_uploads_and_a_named_officer(client, person_dossier):
+    _sign_up(person_dossier)
+    client.post(reverse("portal:login"), {"phone": person_dossier.person.phone, "password": PASSWORD})
+    page = client.get(reverse("portal:apply", args=["transfer_out"])).content.decode()
+    assert "一次性告知" in page
+    assert "调档函" in page
+    incomplete = client.post(reverse("portal:apply", args=["transfer_out"]), {"id_card": _file("id.pdf", PDF)})
+    assert "缺少以下材料" in incomplete.content.decode()
+    assert not ServiceRequest.objects.exists()
+    assert not Upload.objects.exists()  # nothing half-done
+    bad = client.post(
+        reverse("portal:apply", args=["transfer_out"]),
+        {"id_card": _file("id.exe", b"MZ\x90\x00"), "request_letter": _file("letter.pdf", PDF)},
+    )
+    assert "只能上传PDF、JPG或PNG文件" in bad.content.decode()
+    ok = client.post(
+        reverse("portal:apply", args=["transfer_out"]),
+        {"id_card": _file("id.pdf", PDF), "request_letter": _file("letter.pdf", PDF)},
+    )
+    assert ok.status_code == 302
+    request = ServiceRequest.objects.get()
+    assert request.channel == "online"
+    assert request.assigned_to is not None
+    assert request.uploads.count() == 2
+    assert not any(u.stored_as.startswith("/") for u in request.uploads.all())
+    detail = client.get(ok["Location"]).content.decode()
+    assert "网上提交" in detail
+
+
+@pytest.mark.rule("R43")
+def test_one_person_cannot_open_another_persons_request(client, person_dossier, make_dossier):
+    _sign_up(person_dossier)
+    other = make_dossier("370602", phone="13905359998")
+    account_sign_up(
+        kind="person",
+        phone=other.person.phone,
+        password=PASSWORD,
+        name=other.person.name,
+        id_number=other.person.id_number,
+    )
+    client.post(reverse("portal:login"), {"phone": person_dossier.person.phone, "password": PASSWORD})
+    client.post(
+        reverse("portal:apply", args=["transfer_out"]),
+        {"id_card": _file("id.pdf", PDF), "request_letter": _file("l.pdf", PDF)},
+    )
+    mine = ServiceRequest.objects.get()
+    client.post(reverse("portal:logout"))
+    client.post(reverse("portal:login"), {"phone": other.person.phone, "password": PASSWORD})
+    assert client.get(reverse("portal:request", args=[mine.pk])).status_code == 404
+
+
+def test_portal_pages_need_a_portal_account(client, make_staff):
+    assert client.get(reverse("portal:home"))["Location"].startswith(reverse("portal:login"))
+    client.force_login(make_staff("370602", Role.COUNTER_CLERK))
+    assert client.get(reverse("portal:home")).status_code == 302
+    assert PortalAccount.objects.count() == 0
+
+
+def _file(name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, content)

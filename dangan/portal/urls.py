@@ -1,0 +1,14 @@
+from django.urls import path
+
+from dangan.portal import views
+
+app_name = "portal"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("signup/", views.sign_up, name="signup"),
+    path("login/", views.sign_in, name="login"),
+    path("logout/", views.sign_out, name="logout"),
+    path("services/", views.service_list, name="services"),
+    path("apply/<slug:code>/", views.apply, name="apply"),
+    path("requests/<int:pk>/", views.request_detail, name="request"),
+]

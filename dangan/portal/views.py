@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth import login, logout
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dangan.audit.services import record
+from dangan.casework import registry
+from dangan.core.errors import ApplicationError
+from dangan.portal import selectors, services
+from dangan.portal.forms import SignInForm, SignUpForm
+from dangan.portal.models import PortalAccount
+
+
+def portal_login_required(view: Any) -> Any:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        account = getattr(request.user, "portal_account", None) if request.user.is_authenticated else None
+        if account is None:
+            return HttpResponseRedirect(reverse("portal:login") + "?next=" + request.path)
+        request.account = account  # type: ignore[attr-defined]
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
+
+    return wrapper
+
+
+def _form_errors(exc: ApplicationError, form: Any) -> None:
+    for name, messages in exc.fields.items():
+        for message in messages:
+            form.add_error(name if name in form.fields else None, message)
+    if not exc.fields:
+        form.add_error(None, exc.message)
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_sign_up(**form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(exc, form)
+        else:
+            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+            return HttpResponseRedirect(reverse("portal:home"))
+    return render(request, "portal/form.html", {"form": form, "title": "注册", "submit": "注册"})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = SignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.account_sign_in(request=request, **form.cleaned_data)
+        except ApplicationError as exc:
+            _form_errors(exc, form)
+            status = exc.status if exc.status == 429 else 200
+        else:
+            login(request, user)
+            next_url = request.GET.get("next", "")
+            return HttpResponseRedirect(next_url if next_url.startswith("/portal/") else reverse("portal:home"))
+    return render(
+        request, "portal/form.html", {"form": form, "title": "登录", "submit": "登录", "signin": True}, status=status
+    )
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return HttpResponseRedirect(reverse("portal:login"))
+
+
+@portal_login_required
+def home(request: HttpRequest) -> HttpResponse:
+    account: PortalAccount = request.account  # type: ignore[attr-defined]
+    dossier = selectors.my_dossier(account)
+    if dossier is not None:
+        record(
+            actor=request.user,
+            action="portal.dossier_viewed",
+            subject=dossier,
+            dossier_id=dossier.pk,
+            actor_name=account.name,
+        )
+    steps = selectors.notifications(account)
+    unread = [s for s in steps if account.last_seen_at is None or s.at > account.last_seen_at]
+    context = {
+        "account": account,
+        "dossier": dossier,
+        "gaps": selectors.my_gaps(account) if dossier else [],
+        "requests": selectors.my_requests(account)[:20],
+        "notifications": steps,
+        "unread": len(unread),
+        "extras": [fn(account) for fn in HOME_SECTIONS],
+    }
+    PortalAccount.objects.filter(pk=account.pk).update(last_seen_at=timezone.now())
+    return render(request, "portal/home.html", context)
+
+
+# Sections other parts add to the home page: callables (account) → (title, html) or None.
+HOME_SECTIONS: list[Any] = []
+
+
+@portal_login_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    account: PortalAccount = request.account  # type: ignore[attr-defined]
+    kind = "person" if account.kind == "person" else "employer"
+    types = [t for t in registry.all_types() if kind in t.applicants]
+    return render(request, "portal/services.html", {"types": types, "kind": kind})
+
+
+@portal_login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """The complete checklist first (一次办好, R30), then the uploads, then one submission."""
+    account: PortalAccount = request.account  # type: ignore[attr-defined]
+    kind = "person" if account.kind == "person" else "employer"
+    service_type = registry.get(code)
+    if service_type is None or kind not in service_type.applicants:
+        raise Http404("服务事项不存在")
+    checklist = service_type.checklist_for(kind)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        files = {
+            item.key: (str(f.name or ""), bytes(f.read()))
+            for item in checklist
+            if (f := request.FILES.get(item.key)) is not None
+        }
+        details = {"purpose": request.POST.get("purpose", "")[:200]}
+        try:
+            created = services.portal_apply(
+                user=request.user, service_code=code, files=files, details=details,
+                employee_id_number=request.POST.get("employee_id_number", ""),
+            )  # fmt: skip
+        except ApplicationError as exc:
+            errors = {**exc.fields, "general": [exc.message]} if not exc.fields else exc.fields
+        else:
+            return HttpResponseRedirect(reverse("portal:request", args=[created.pk]))
+    return render(
+        request,
+        "portal/apply.html",
+        {"service_type": service_type, "checklist": checklist, "errors": errors, "kind": kind},
+    )
+
+
+@portal_login_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account: PortalAccount = request.account  # type: ignore[attr-defined]
+    found = selectors.my_request(account, pk)
+    if found is None:
+        raise Http404("办件不存在")
+    extras = [fn(account, found) for fn in REQUEST_SECTIONS]
+    return render(
+        request,
+        "portal/request.html",
+        {"r": found, "status_label": registry.status_label(found.service_type, found.status),
+         "service_type": registry.get(found.service_type), "extras": [e for e in extras if e]},
+    )  # fmt: skip
+
+
+# Sections other parts add to a request page (certificate download, rating): (account, request) → html or None.
+REQUEST_SECTIONS: list[Any] = []

@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from dangan.agencies.loading import load_agencies
 from dangan.agencies.models import Agency, Role, Staff, StaffRole
 from dangan.audit.services import record
 from dangan.demo.synthetic import Synth
 from dangan.dossiers.models import Dossier, Person
+from dangan.dossiers.services import IntakeInput, MissingMaterial, dossier_receive
+from dangan.storage.checklist import checklist
+from dangan.storage.models import Room
+from dangan.storage.selectors import suggest_location
+from dangan.storage.services import dossier_shelve, locations_create, room_create
+from dangan.transfers.services import transfer_apply, transfer_approve
 
 DEMO_PASSWORD = "Dangan-demo-2026"
 
@@ -116,10 +124,65 @@ def create_demo_dossiers(size: int, seed: int = 2021) -> int:
     return len(dossiers)
 
 
+def _user(username: str) -> Any:
+    return get_user_model().objects.get(username=username)
+
+
+def create_lived_in_work(synth: Synth) -> None:
+    """A few real operations through the services, so the demo looks like a working agency."""
+    if Room.objects.exists():
+        return
+    for prefix in ("city", "zhifu"):
+        admin, keeper = _user(f"{prefix}_admin"), _user(f"{prefix}_keeper")
+        store = room_create(actor=admin, name="一号库房", kind="storeroom", protections=checklist().keys)
+        room_create(actor=admin, name="阅档室", kind="reading_room")
+        room_create(actor=admin, name="档案管理办公室", kind="office")
+        locations_create(actor=keeper, room_id=store.pk, cabinet=1, tiers=5, positions=20)
+        locations_create(actor=keeper, room_id=store.pk, cabinet=2, tiers=5, positions=20)
+        agency = keeper.staff.agency
+        for dossier in (
+            Dossier.objects.filter(custodian=agency).select_related("holding_agency").order_by("number")[:40]
+        ):
+            place = suggest_location(dossier)
+            if place is not None:
+                dossier_shelve(actor=keeper, dossier_id=dossier.pk, location_id=place.pk, reason="演示数据上架")
+    clerk = _user("zhifu_clerk")
+    today = timezone.localdate()
+    for _ in range(3):
+        p = synth.person(min_age=22, max_age=26)
+        dossier_receive(
+            actor=clerk,
+            today=today,
+            data=IntakeInput(
+                person={
+                    "id_number": p.id_number, "name": p.name, "ethnic_group": p.ethnic_group,
+                    "native_place": "山东烟台", "household_region": p.household_region, "political_status": "13",
+                    "person_category": "3", "phone": p.phone,
+                },
+                source_kind="school", source_name="鲁东大学", delivery="confidential_courier", received_on=today,
+                entrustment_type="personal",
+                education={
+                    "education": "21", "degree": "", "school": "鲁东大学", "major": "汉语言文学", "graduated_on": None,
+                },
+                missing=[MissingMaterial("4-1", "高校毕业生登记表", "可能影响学历认定")],
+                party_name="本人", acknowledged=True, commitment_deadline=today + datetime.timedelta(days=30),
+            ),
+        )  # fmt: skip
+    moving = Dossier.objects.filter(holding_agency__code="370602", status="in_custody").order_by("-number").first()
+    if moving is not None:
+        transfer = transfer_apply(
+            actor=clerk, person_id_number=moving.person.id_number, requester_kind="person",
+            applicant_name=moving.person.name, to_agency=Agency.objects.get(code="370683"), reason="工作调动",
+            documents=["id_card", "request_letter"],
+        )  # fmt: skip
+        transfer_approve(actor=_user("zhifu_approver"), transfer_id=transfer.pk)
+
+
 def load_demo(size: int = 300) -> list[DemoAccount]:
     with transaction.atomic():
         load_agencies()
         accounts = create_demo_staff()
         created = create_demo_dossiers(size)
+        create_lived_in_work(Synth(seed=99))
         record(actor=None, action="demo.loaded", subject=("demo", "data"), after={"dossiers": created})
     return accounts

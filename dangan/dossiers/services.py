@@ -159,7 +159,18 @@ class IntakeInput:
 
 
 def _next_number(agency: Agency) -> str:
-    sequence, _created = DossierNumberSequence.objects.select_for_update().get_or_create(agency=agency)
+    prefix = agency.code[-4:]
+    sequence = DossierNumberSequence.objects.select_for_update().filter(agency=agency).first()
+    if sequence is None:
+        # First number drawn on the platform: continue after numbers that arrived by migration or bulk load.
+        last = (
+            Dossier.objects.filter(holding_agency=agency, number__regex=rf"^{prefix}[0-9]{{6}}$")
+            .order_by("-number")
+            .values_list("number", flat=True)
+            .first()
+        )
+        DossierNumberSequence.objects.get_or_create(agency=agency, defaults={"last": int(last[4:]) if last else 0})
+        sequence = DossierNumberSequence.objects.select_for_update().get(agency=agency)
     sequence.last += 1
     sequence.save(update_fields=["last"])
     return f"{agency.code[-4:]}{sequence.last:06d}"

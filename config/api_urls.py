@@ -26,4 +26,5 @@ urlpatterns = [
     path("", include("dangan.transfers.api_urls")),
     path("", include("dangan.lending.api_urls")),
     path("", include("dangan.reviews.api_urls")),
+    path("", include("dangan.analytics.api_urls")),
 ]

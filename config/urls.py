@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("dangan.agencies.urls")),
     path("console/", include("dangan.console.urls")),
     path("portal/", include("dangan.portal.urls")),
+    path("console/analytics/", include("dangan.analytics.urls")),
     path("console/dossiers/", include("dangan.dossiers.urls")),
     path("console/materials/", include("dangan.materials.urls")),
     path("console/storage/", include("dangan.storage.urls")),

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "dangan.lending",
     "dangan.reviews",
     "dangan.portal",
+    "dangan.analytics",
     "dangan.console",
     "dangan.demo",
 ]

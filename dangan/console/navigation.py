@@ -31,6 +31,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(str(_("今日待办")), "casework:today", frozenset({Role.ONLINE_OFFICER, Role.COUNTER_CLERK, Role.APPROVER})),
     NavItem(str(_("档案转递")), "transfers:list", ALL),
     NavItem(str(_("退休死亡移交")), "transfers:retiring", frozenset({Role.COUNTER_CLERK, Role.ARCHIVE_KEEPER, Role.APPROVER})),
+    NavItem(str(_("统计分析")), "analytics:home", ALL),
     NavItem(str(_("接口文档")), "api-docs", frozenset({Role.ADMINISTRATOR})),
 )
 

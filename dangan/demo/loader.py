@@ -16,8 +16,8 @@ from django.utils import timezone
 from dangan.agencies.loading import load_agencies
 from dangan.agencies.models import Agency, Role, Staff, StaffRole
 from dangan.audit.services import record
-from dangan.demo.synthetic import Synth
-from dangan.dossiers.models import Dossier, Person
+from dangan.demo.synthetic import SCHOOLS, Synth
+from dangan.dossiers.models import Dossier, EducationRecord, Person, TitleRecord
 from dangan.dossiers.services import IntakeInput, MissingMaterial, dossier_receive
 from dangan.storage.checklist import checklist
 from dangan.storage.models import Room
@@ -109,7 +109,7 @@ def create_demo_dossiers(size: int, seed: int = 2021) -> int:
     for index, person in enumerate(saved):
         holder = holders[(start + index) % len(holders)]
         counters[holder.pk] = counters.get(holder.pk, Dossier.objects.filter(holding_agency=holder).count()) + 1
-        received = datetime.date(2015, 1, 1) + datetime.timedelta(days=synth.random.randrange(0, 4000))
+        received = datetime.date(2016, 1, 1) + datetime.timedelta(days=synth.random.randrange(0, 3950))
         dossiers.append(
             Dossier(
                 person=person,
@@ -121,7 +121,32 @@ def create_demo_dossiers(size: int, seed: int = 2021) -> int:
             )
         )
     Dossier.objects.bulk_create(dossiers, batch_size=1000)
+    _bulk_histories(synth, list(saved))
     return len(dossiers)
+
+
+MAJORS = ("计算机科学与技术", "会计学", "机械设计制造及其自动化", "汉语言文学", "市场营销")
+TITLE_NAMES = {"junior": "助理工程师", "intermediate": "工程师", "associate_senior": "高级工程师"}
+
+
+def _bulk_histories(synth: Synth, persons: list[Person]) -> None:
+    educations, titles = [], []
+    for person in persons:
+        if synth.random.random() < 0.85:
+            code = synth.random.choices(("21", "31", "14", "41", "61"), weights=(45, 30, 8, 10, 7))[0]
+            school = synth.random.choice(SCHOOLS)
+            educations.append(
+                EducationRecord(
+                    person=person, education=code, degree="4" if code == "21" else "", school=school,
+                    major=synth.random.choice(MAJORS),
+                    graduated_on=person.birth_date.replace(year=person.birth_date.year + 22), is_highest=True,
+                )
+            )  # fmt: skip
+        if synth.random.random() < 0.25:
+            level = synth.random.choices(("junior", "intermediate", "associate_senior"), weights=(55, 35, 10))[0]
+            titles.append(TitleRecord(person=person, title=TITLE_NAMES[level], level=level))
+    EducationRecord.objects.bulk_create(educations, batch_size=1000)
+    TitleRecord.objects.bulk_create(titles, batch_size=1000)
 
 
 def _user(username: str) -> Any:

@@ -1,0 +1,279 @@
+"""The figures of the dashboard (R38, R46, R48), computed by the database's own aggregation.
+
+Every function takes a Scope and returns plain rows, so the page, the JSON API and the Excel export
+show the same numbers; each one has a test that recomputes it by direct counting.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
+
+from dangan.analytics.scope import Scope
+from dangan.casework import registry
+from dangan.casework.models import Channel, ServiceRequest
+from dangan.core.codetables import table
+from dangan.dossiers.models import Dossier, EducationRecord, TitleRecord
+from dangan.dossiers.workflow import IN_STOCK
+from dangan.transfers.models import Transfer
+
+AGE_BANDS = ((16, 24), (25, 34), (35, 44), (45, 54), (55, 64), (65, 200))
+
+
+@dataclass
+class Table:
+    title: str
+    header: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def _stock(scope: Scope) -> Any:
+    return Dossier.objects.filter(holding_agency_id__in=scope.agency_ids, status__in=IN_STOCK)
+
+
+def count(scope: Scope, today: datetime.date) -> Table:
+    month_start, year_start = today.replace(day=1), today.replace(month=1, day=1)
+    held = _stock(scope).count()
+    received = Dossier.objects.filter(holding_agency_id__in=scope.agency_ids)
+    sent = Transfer.objects.filter(from_agency_id__in=scope.agency_ids, dispatched_on__isnull=False)
+    return Table(
+        "档案数量",
+        ["指标", "数量"],
+        [
+            ["在库档案", held],
+            ["本月接收", received.filter(received_on__gte=month_start, received_on__lte=today).count()],
+            ["本年接收", received.filter(received_on__gte=year_start, received_on__lte=today).count()],
+            ["本月转出", sent.filter(dispatched_on__gte=month_start, dispatched_on__lte=today).count()],
+            ["本年转出", sent.filter(dispatched_on__gte=year_start, dispatched_on__lte=today).count()],
+        ],
+    )
+
+
+def trend(scope: Scope, today: datetime.date, months: int = 12) -> Table:
+    start = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
+    received = dict(
+        Dossier.objects.filter(holding_agency_id__in=scope.agency_ids, received_on__gte=start, received_on__lte=today)
+        .annotate(month=TruncMonth("received_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    sent = dict(
+        Transfer.objects.filter(from_agency_id__in=scope.agency_ids, dispatched_on__gte=start, dispatched_on__lte=today)
+        .annotate(month=TruncMonth("dispatched_on"))
+        .values_list("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    rows = []
+    month = start
+    while month <= today:
+        rows.append([month.strftime("%Y-%m"), _month_value(received, month), _month_value(sent, month)])
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return Table("按月接收与转出", ["月份", "接收", "转出"], rows)
+
+
+def _month_value(values: dict[Any, int], month: datetime.date) -> int:
+    for key, n in values.items():
+        key_date = key.date() if isinstance(key, datetime.datetime) else key
+        if key_date == month:
+            return n
+    return 0
+
+
+def age_by_sex(scope: Scope, today: datetime.date) -> Table:
+    whens = []
+    for low, high in AGE_BANDS:
+        youngest_birth = today.replace(year=today.year - low)
+        oldest_birth = today.replace(year=today.year - high - 1) + datetime.timedelta(days=1)
+        whens.append(
+            When(person__birth_date__lte=youngest_birth, person__birth_date__gte=oldest_birth, then=Value(low))
+        )
+    rows = (
+        _stock(scope)
+        .annotate(band=Case(*whens, default=Value(0), output_field=IntegerField()))
+        .values("band")
+        .annotate(male=Count("pk", filter=Q(person__sex="1")), female=Count("pk", filter=Q(person__sex="2")))
+        .order_by("band")
+    )
+    by_band = {r["band"]: r for r in rows}
+    labels = {low: (f"{low}岁及以上" if high >= 200 else f"{low}–{high}岁") for low, high in AGE_BANDS}
+    labels[0] = "16岁以下"
+    out = [
+        [labels[b], by_band[b]["male"], by_band[b]["female"]] for b in [0, *[lo for lo, _ in AGE_BANDS]] if b in by_band
+    ]
+    return Table("年龄与性别结构", ["年龄段", "男", "女"], out)
+
+
+def _by_code(scope: Scope, field_name: str, code_table: str, title: str, header: str) -> Table:
+    rows = _stock(scope).values(field_name).annotate(n=Count("pk")).order_by("-n")
+    names = table(code_table)
+    return Table(title, [header, "人数"], [[names.label(r[field_name]) or "未填写", r["n"]] for r in rows])
+
+
+def political_status(scope: Scope) -> Table:
+    return _by_code(scope, "person__political_status", "political_status", "政治面貌结构", "政治面貌")
+
+
+def ethnic_group(scope: Scope) -> Table:
+    return _by_code(scope, "person__ethnic_group", "ethnic_group", "民族结构", "民族")
+
+
+def entrustment(scope: Scope) -> Table:
+    rows = _stock(scope).values("entrustment_type").annotate(n=Count("pk")).order_by("-n")
+    labels = dict(Dossier._meta.get_field("entrustment_type").choices or [])
+    return Table("存档类型", ["存档类型", "人数"], [[str(labels.get(r["entrustment_type"], "")), r["n"]] for r in rows])
+
+
+def education(scope: Scope) -> Table:
+    stock = _stock(scope).values("person_id")
+    rows = (
+        EducationRecord.objects.filter(person_id__in=stock, is_highest=True)
+        .values("education")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by("-n")
+    )
+    names = table("education")
+    recorded = sum(r["n"] for r in rows)
+    out = [[names.label(r["education"]), r["n"]] for r in rows]
+    out.append(["未登记", _stock(scope).count() - recorded])
+    return Table("最高学历结构", ["学历", "人数"], out)
+
+
+def titles(scope: Scope) -> Table:
+    stock = _stock(scope).values("person_id")
+    rows = TitleRecord.objects.filter(person_id__in=stock).values("level").annotate(n=Count("person_id", distinct=True))
+    labels = dict(TitleRecord.Level.choices)
+    return Table(
+        "专业技术职务（职称）结构", ["级别", "人数"], [[str(labels.get(r["level"], r["level"])), r["n"]] for r in rows]
+    )
+
+
+def by_agency(scope: Scope) -> Table:
+    rows = (
+        _stock(scope)
+        .values("holding_agency__short_name", "holding_agency__region_code")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    return Table(
+        "按存档机构分布",
+        ["存档机构", "行政区划", "在库档案"],
+        [[r["holding_agency__short_name"], r["holding_agency__region_code"], r["n"]] for r in rows],
+    )
+
+
+def flows(scope: Scope, *, limit: int = 20) -> Table:
+    rows = (
+        Transfer.objects.filter(Q(from_agency_id__in=scope.agency_ids) | Q(to_agency_id__in=scope.agency_ids))
+        .filter(dispatched_on__isnull=False)
+        .values("from_agency__short_name", "to_agency__short_name", "to_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:limit]
+    )
+    return Table(
+        "档案流向（转出机构 → 接收单位）",
+        ["转出", "接收", "数量"],
+        [[r["from_agency__short_name"], r["to_agency__short_name"] or r["to_name"], r["n"]] for r in rows],
+    )
+
+
+def origins(scope: Scope, *, limit: int = 10) -> Table:
+    rows = (
+        Dossier.objects.filter(holding_agency_id__in=scope.agency_ids)
+        .exclude(source_name="")
+        .values("source_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:limit]
+    )
+    return Table("主要档案来源", ["来源", "数量"], [[r["source_name"], r["n"]] for r in rows])
+
+
+def services(scope: Scope, today: datetime.date) -> Table:
+    rows = (
+        ServiceRequest.objects.filter(holding_agency_id__in=scope.agency_ids)
+        .values("service_type", "channel")
+        .annotate(
+            n=Count("pk"),
+            done=Count("pk", filter=Q(completed_at__isnull=False)),
+            same_day=Count("pk", filter=Q(completed_at__date__lte=F("due"))),
+            overdue=Count("pk", filter=Q(completed_at__isnull=True, due__lt=today)),
+        )
+        .order_by("service_type", "channel")
+    )
+    channels = dict(Channel.choices)
+    out = []
+    for r in rows:
+        service_type = registry.get(r["service_type"])
+        rate = f"{100 * r['same_day'] / r['done']:.0f}%" if r["done"] else "—"
+        out.append([service_type.label if service_type else r["service_type"], str(channels.get(r["channel"], "")),
+                    r["n"], r["done"], rate, r["overdue"]])  # fmt: skip
+    return Table("服务办理情况", ["事项", "渠道", "申请", "办结", "按期办结率", "超期未办结"], out)
+
+
+# Scalar mandatory items checked in SQL for the data-quality figure (R35); histories are counted by existence.
+QUALITY_FIELDS = (
+    "person__name", "person__sex", "person__ethnic_group", "person__native_place", "person__household_region",
+    "person__political_status", "person__person_category", "person__phone", "number", "source_name",
+)  # fmt: skip
+
+
+def _filled(name: str) -> Case:
+    return Case(When(**{f"{name}__gt": ""}, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def quality(scope: Scope) -> Table:
+    """Completeness of the checked mandatory items by agency, as a percentage."""
+    per_agency = (
+        _stock(scope)
+        .values("holding_agency__name")
+        .annotate(n=Count("pk"), filled=Sum(sum((_filled(f) for f in QUALITY_FIELDS), Value(0))))
+        .order_by("holding_agency__name")
+    )
+    total = len(QUALITY_FIELDS)
+    return Table(
+        "必采信息完整率（按机构）",
+        ["存档机构", "档案数", "完整率"],
+        [
+            [r["holding_agency__name"], r["n"], f"{100 * (r['filled'] or 0) / (r['n'] * total):.1f}%"]
+            for r in per_agency
+        ],
+    )
+
+
+def worst_records(scope: Scope, *, limit: int = 20) -> Table:
+    rows = (
+        _stock(scope)
+        .annotate(filled=sum((_filled(f) for f in QUALITY_FIELDS), Value(0)))
+        .order_by("filled", "pk")
+        .values("pk", "number", "person__name", "holding_agency__short_name", "filled")[:limit]
+    )
+    total = len(QUALITY_FIELDS)
+    return Table(
+        "信息最不完整的档案（优先补录）",
+        ["档案编号", "姓名", "存档机构", "已填项"],
+        [[r["number"], r["person__name"], r["holding_agency__short_name"], f"{r['filled']}/{total}"] for r in rows],
+    )
+
+
+def all_sections(scope: Scope, today: datetime.date) -> dict[str, Table]:
+    return {
+        "count": count(scope, today),
+        "trend": trend(scope, today),
+        "age": age_by_sex(scope, today),
+        "education": education(scope),
+        "titles": titles(scope),
+        "political": political_status(scope),
+        "ethnic": ethnic_group(scope),
+        "entrustment": entrustment(scope),
+        "agencies": by_agency(scope),
+        "flows": flows(scope),
+        "origins": origins(scope),
+        "services": services(scope, today),
+        "quality": quality(scope),
+        "worst": worst_records(scope),
+    }

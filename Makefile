@@ -42,5 +42,7 @@ lint: venv-dev
 
 check: lint test
 
-bench: venv-dev
-	$(BIN)/python -m bench
+## make bench (small scale) · make bench SCALE=full (1,000,000 dossiers): results in bench/results/
+SCALE ?= small
+bench:
+	bash scripts/bench.sh --scale $(SCALE)

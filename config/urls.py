@@ -1,12 +1,13 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from dangan.core.views import healthz
+from dangan.core.views import healthz, ping
 from dangan.transfers.views import letter_verify
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="console:home", permanent=False)),
     path("healthz", healthz, name="healthz"),
+    path("ping", ping, name="ping"),
     path("accounts/", include("dangan.agencies.urls")),
     path("console/", include("dangan.console.urls")),
     path("portal/", include("dangan.portal.urls")),

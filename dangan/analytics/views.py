@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dangan.agencies.selectors import agencies_visible_to
-from dangan.analytics import figures
+from dangan.analytics.cache import cached_sections
 from dangan.analytics.scope import scope_for
 from dangan.audit.services import record
 from dangan.core.errors import NotFound
@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     except NotFound:
         raise Http404("无权查看统计数据") from None
     today = timezone.localdate()
-    sections = figures.all_sections(scope, today)
+    sections = cached_sections(scope, today)
     export = request.GET.get("export")
     if export:
         section = sections.get(export)
@@ -92,5 +92,5 @@ class SummaryView(APIView):
     )
     def get(self, request: Request) -> Response:
         scope = scope_for(request.user, (request.query_params.get("agency") or "")[:20] or None)
-        sections = figures.all_sections(scope, timezone.localdate())
+        sections = cached_sections(scope, timezone.localdate())
         return Response({"scope": scope.root.code, "sections": {k: dataclasses.asdict(t) for k, t in sections.items()}})

@@ -15,6 +15,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": connection.vendor})
 
 
+def ping(request: HttpRequest) -> HttpResponse:
+    """A bare view: the baseline the benchmarks compare real pages against."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 

@@ -88,6 +88,10 @@ class Person(NeverDelete):
     class Meta:
         verbose_name = _("存档人员")
         verbose_name_plural = _("存档人员")
+        indexes = [
+            # Name-prefix search (LIKE 'x%') needs a pattern index on PostgreSQL; other databases ignore opclasses.
+            models.Index(fields=["name"], name="person_name_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
 
     def __str__(self) -> str:
         return self.name

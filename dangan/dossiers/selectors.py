@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -23,14 +24,23 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     return Dossier.objects.filter(condition).select_related("person", "holding_agency", "custodian")
 
 
+_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$|^\d{15}$")
+_DIGITS = re.compile(r"^\d+$")
+
+
 def dossier_search(user: Any, query: str) -> QuerySet[Dossier]:
+    """Search by ID number, barcode, dossier number or name prefix; each shape uses its own index."""
     qs = dossiers_visible_to(user)
     query = query.strip()
     if not query:
         return qs.order_by("-received_on", "-pk")
-    return qs.filter(
-        Q(person__id_number=query.upper()) | Q(number=query) | Q(barcode=query) | Q(person__name__startswith=query)
-    ).order_by("person__name", "pk")
+    if _ID_NUMBER.match(query):
+        return qs.filter(person__id_number=query.upper()).order_by("pk")
+    if query[:2].upper() == "DA":
+        return qs.filter(barcode=query.upper()).order_by("pk")
+    if _DIGITS.match(query):
+        return qs.filter(number=query).order_by("pk")
+    return qs.filter(person__name__startswith=query).order_by("person__name", "pk")
 
 
 def dossier_for_action(actor: Any, dossier_id: int, *roles: str, lock: bool = False) -> Dossier:

@@ -1,0 +1,318 @@
+"""The measurements, each beside its baseline in the same run."""
+
+from __future__ import annotations
+
+import datetime
+import http.client
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from rest_framework.authtoken.models import Token
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Result:
+    name: str
+    value: float
+    unit: str
+    baseline: float | None = None
+    target: str = ""
+    met: bool | None = None
+
+    def ratio(self) -> float | None:
+        if self.baseline in (None, 0):
+            return None
+        return round(self.value / self.baseline, 3)  # type: ignore[operator]
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def sample_keys(n: int) -> list[tuple[str, str, str, int]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT p.id_number, p.name, d.barcode, d.id FROM dossiers_dossier d JOIN dossiers_person p ON p.id = d.person_id"
+            " ORDER BY random() LIMIT %s",
+            [n],
+        )
+        return list(cursor.fetchall())
+
+
+def lookups_service(user: Any, keys: list[tuple[str, str, str, int]]) -> list[Result]:
+    from dangan.dossiers.selectors import dossier_search
+
+    results = []
+    for label, index in (("id_number", 0), ("name", 1), ("barcode", 2)):
+        values = iter([k[index] for k in keys])
+        samples = timed(lambda values=values: list(dossier_search(user, next(values))[:20]), len(keys))
+        column = {"id_number": "p.id_number", "name": "p.name", "barcode": "d.barcode"}[label]
+        sql = f"SELECT d.id FROM dossiers_dossier d JOIN dossiers_person p ON p.id = d.person_id WHERE {column} = %s LIMIT 20"
+        with connection.cursor() as cursor:
+            again = iter([k[index] for k in keys])
+            base = timed(
+                lambda again=again, cursor=cursor, sql=sql: (cursor.execute(sql, [next(again)]), cursor.fetchall()),
+                len(keys),
+            )
+        p99 = percentile(samples, 0.99)
+        results.append(
+            Result(
+                f"lookup {label} service p50",
+                round(statistics.median(samples), 3),
+                "ms",
+                round(statistics.median(base), 3),
+            )
+        )
+        results.append(
+            Result(
+                f"lookup {label} service p99", round(p99, 3), "ms", round(percentile(base, 0.99), 3), "< 5 ms", p99 < 5
+            )
+        )
+    return results
+
+
+class Server:
+    """The production server setup: gunicorn, 2 workers, production settings, on loopback."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        env = os.environ | {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "DJANGO_SECRET_KEY": "bench-" + "x" * 48,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DANGAN_SECURE_COOKIES": "0",
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                self.get("/healthz")
+                return self
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("gunicorn did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(10)
+
+    def get(self, path: str, token: str = "", conn: http.client.HTTPConnection | None = None) -> int:
+        own = conn is None
+        conn = conn or http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.request("GET", path, headers={"Authorization": f"Token {token}"} if token else {})
+        response = conn.getresponse()
+        response.read()
+        if own:
+            conn.close()
+        return response.status
+
+
+def lookups_http(server: Server, token: str, keys: list[tuple[str, str, str, int]]) -> list[Result]:
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    results = []
+    base = timed(lambda: server.get("/ping", conn=conn), len(keys))
+    from urllib.parse import quote
+
+    for label, index in (("id_number", 0), ("name", 1), ("barcode", 2)):
+        paths = iter(["/api/v1/dossiers/?limit=20&q=" + quote(k[index]) for k in keys])
+        samples = timed(lambda paths=paths: server.get(next(paths), token, conn), len(keys))
+        p99 = percentile(samples, 0.99)
+        results.append(
+            Result(
+                f"lookup {label} http p99", round(p99, 2), "ms", round(percentile(base, 0.99), 2), "< 30 ms", p99 < 30
+            )
+        )
+    conn.close()
+    return results
+
+
+def mixed_load(
+    server: Server, token: str, keys: list[tuple[str, str, str, int]], seconds: float = 15, clients: int = 4
+) -> list[Result]:
+    def run(paths: Callable[[random.Random], str], auth: str) -> tuple[float, float]:
+        latencies: list[float] = []
+        lock = threading.Lock()
+        stop = time.perf_counter() + seconds
+
+        def worker(n: int) -> None:
+            rng = random.Random(n)
+            conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            local = []
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                server.get(paths(rng), auth, conn)
+                local.append((time.perf_counter() - started) * 1000)
+            conn.close()
+            with lock:
+                latencies.extend(local)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return len(latencies) / seconds, percentile(latencies, 0.99)
+
+    from urllib.parse import quote
+
+    def mixed(rng: random.Random) -> str:
+        key = rng.choice(keys)
+        return rng.choice([
+            "/api/v1/dossiers/?limit=20&q=" + quote(key[0]),
+            "/api/v1/dossiers/?limit=20&q=" + quote(key[1]),
+            f"/api/v1/dossiers/{key[3]}/",
+            "/api/v1/requests/?limit=20",
+            "/api/v1/service-types/",
+        ])  # fmt: skip
+
+    bare_rps, bare_p99 = run(lambda rng: "/ping", "")
+    rps, p99 = run(mixed, token)
+    return [
+        Result(
+            "mixed load rps", round(rps, 1), "req/s", round(bare_rps, 1), ">= 0.5 × bare view", rps >= 0.5 * bare_rps
+        ),
+        Result("mixed load p99", round(p99, 1), "ms", round(bare_p99, 1)),
+    ]
+
+
+def dashboard(user: Any) -> list[Result]:
+    from django.core.cache import cache
+
+    from dangan.analytics import figures
+    from dangan.analytics.cache import cached_sections
+    from dangan.analytics.scope import scope_for
+
+    scope = scope_for(user)
+    today = datetime.date.today()
+    cache.clear()
+    cold = timed(lambda: cached_sections(scope, today), 1)[0]
+    warm = statistics.median(timed(lambda: cached_sections(scope, today), 20))
+    plain = timed(lambda: figures.all_sections(scope, today), 1)[0]
+    return [
+        Result("dashboard cold", round(cold, 1), "ms", round(plain, 1), "< 1000 ms", cold < 1000),
+        Result(
+            "dashboard warm",
+            round(warm, 2),
+            "ms",
+            round(plain, 1),
+            "< 100 ms and ≥ 10× faster than GROUP BY",
+            warm < 100 and plain / max(warm, 1e-6) >= 10,
+        ),
+    ]
+
+
+def service_ops(users: dict[str, Any], n: int = 200) -> list[Result]:
+    from dangan.audit import services as audit_services
+    from dangan.demo.synthetic import Synth
+    from dangan.dossiers import services as dossier_services
+    from dangan.dossiers.services import IntakeInput, dossier_receive
+
+    synth = Synth(seed=int(time.time()))
+    clerk = users["clerk"]
+
+    def once() -> None:
+        p = synth.person()
+        dossier_receive(actor=clerk, data=IntakeInput(
+            person={"id_number": p.id_number, "name": p.name, "ethnic_group": "01", "native_place": "山东",
+                    "household_region": p.household_region, "political_status": "13", "person_category": "6", "phone": p.phone},
+            source_kind="application", source_name="本人申请", delivery="registered_post",
+            received_on=datetime.date.today(), entrustment_type="personal"))  # fmt: skip
+
+    started = time.perf_counter()
+    for _ in range(n):
+        once()
+    with_audit = n / (time.perf_counter() - started)
+    original = dossier_services.record
+    dossier_services.record = lambda **kwargs: None  # type: ignore[assignment]
+    audit_services_record = audit_services.record
+    try:
+        started = time.perf_counter()
+        for _ in range(n):
+            once()
+        without = n / (time.perf_counter() - started)
+    finally:
+        dossier_services.record = original
+        audit_services.record = audit_services_record
+    return [
+        Result(
+            "intake ops with audit",
+            round(with_audit, 1),
+            "ops/s",
+            round(without, 1),
+            "≥ 0.7 × without audit",
+            with_audit >= 0.7 * without,
+        )
+    ]
+
+
+def dashboard_export_memory(user: Any) -> list[Result]:
+    from dangan.analytics import figures
+    from dangan.analytics.scope import scope_for
+    from dangan.core.spreadsheets import write_xlsx
+
+    scope = scope_for(user)
+    tracemalloc.start()
+    table = figures.worst_records(scope, limit=100000)
+    write_xlsx("/tmp/dangan-bench-export.xlsx", sheet_title=table.title, header=table.header, rows=table.rows)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return [Result("export 100k rows peak memory", round(peak / 2**20, 1), "MiB")]
+
+
+def staff_token(username: str) -> tuple[Any, str]:
+    user = get_user_model().objects.get(username=username)
+    return user, Token.objects.get_or_create(user=user)[0].key
+
+
+def as_json(results: list[Result], scale: str, database: str) -> list[dict[str, Any]]:
+    return [
+        {"name": r.name, "scale": scale, "database": database, "value": r.value, "unit": r.unit, "baseline": r.baseline,
+         "ratio": r.ratio(), "target": r.target, "met": r.met}
+        for r in results
+    ]  # fmt: skip
+
+
+def write(results: list[dict[str, Any]], directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "latest.json").write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    lines = [
+        "| measurement | scale | database | value | baseline | ratio | target | met |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in results:
+        met = "" if r["met"] is None else ("yes" if r["met"] else "**no**")
+        lines.append(f"| {r['name']} | {r['scale']} | {r['database']} | {r['value']} {r['unit']} | {r['baseline'] if r['baseline'] is not None else ''} "
+                     f"| {r['ratio'] if r['ratio'] is not None else ''} | {r['target']} | {met} |")  # fmt: skip
+    (directory / "latest.md").write_text("\n".join(lines) + "\n", encoding="utf-8")

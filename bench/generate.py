@@ -12,8 +12,8 @@ from typing import Any
 from django.db import connection
 from stdnum.cn import ric
 
-from dangan.agencies.models import Agency
 from dangan.agencies.loading import load_agencies
+from dangan.agencies.models import Agency
 from dangan.demo.loader import create_demo_staff
 from dangan.demo.synthetic import GIVEN_FEMALE, GIVEN_MALE, SCHOOLS, SURNAMES, YANTAI_COUNTIES
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("dangan.dossiers.api_urls")),
     path("", include("dangan.materials.api_urls")),
     path("", include("dangan.storage.api_urls")),
+    path("", include("dangan.agreements.api_urls")),
     path("", include("dangan.casework.api_urls")),
     path("", include("dangan.transfers.api_urls")),
     path("", include("dangan.lending.api_urls")),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("console/dossiers/", include("dangan.dossiers.urls")),
     path("console/materials/", include("dangan.materials.urls")),
     path("console/storage/", include("dangan.storage.urls")),
+    path("console/agreements/", include("dangan.agreements.urls")),
     path("console/requests/", include("dangan.casework.urls")),
     path("console/transfers/", include("dangan.transfers.urls")),
     path("console/lending/", include("dangan.lending.urls")),

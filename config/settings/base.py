@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "dangan.workdays",
     "dangan.dossiers",
     "dangan.materials",
+    "dangan.agreements",
     "dangan.storage",
     "dangan.casework",
     "dangan.transfers",

@@ -27,10 +27,19 @@ NAV: tuple[NavItem, ...] = (
     ),
     NavItem(str(_("缺失材料跟踪")), "dossiers:gaps", ALL),
     NavItem(str(_("库房管理")), "storage:home", frozenset({Role.ARCHIVE_KEEPER, Role.ADMINISTRATOR, Role.SUPERVISOR})),
+    NavItem(
+        str(_("委托存档协议")),
+        "agreements:home",
+        frozenset({Role.COUNTER_CLERK, Role.ONLINE_OFFICER, Role.APPROVER, Role.SUPERVISOR, Role.ADMINISTRATOR}),
+    ),
     NavItem(str(_("办件")), "casework:list", ALL),
     NavItem(str(_("今日待办")), "casework:today", frozenset({Role.ONLINE_OFFICER, Role.COUNTER_CLERK, Role.APPROVER})),
     NavItem(str(_("档案转递")), "transfers:list", ALL),
-    NavItem(str(_("退休死亡移交")), "transfers:retiring", frozenset({Role.COUNTER_CLERK, Role.ARCHIVE_KEEPER, Role.APPROVER})),
+    NavItem(
+        str(_("退休死亡移交")),
+        "transfers:retiring",
+        frozenset({Role.COUNTER_CLERK, Role.ARCHIVE_KEEPER, Role.APPROVER}),
+    ),
     NavItem(str(_("统计分析")), "analytics:home", ALL),
     NavItem(str(_("接口文档")), "api-docs", frozenset({Role.ADMINISTRATOR})),
 )

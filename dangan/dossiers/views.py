@@ -73,7 +73,11 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # Sections other apps render for the dossier page, loaded by htmx from their own URLs.
-SECTIONS = (("档案材料", "materials:dossier_section"), ("存放位置", "storage:dossier_section"))
+SECTIONS = (
+    ("档案材料", "materials:dossier_section"),
+    ("存放位置", "storage:dossier_section"),
+    ("委托存档协议", "agreements:dossier_section"),
+)
 
 
 def _sections(dossier_id: int) -> list[tuple[str, str]]:

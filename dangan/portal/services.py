@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dangan.agencies.models import LoginAttempt
 from dangan.agencies.services import LoginThrottled, recent_failures
+from dangan.agreements.models import AgreementStatus, RosterEntry, RosterStatus
 from dangan.audit.services import record
 from dangan.casework import registry
 from dangan.casework.models import ServiceRequest
@@ -160,13 +161,11 @@ def portal_apply(
     return request
 
 
-_ROSTER_CHECKS: list[Any] = []
-
-
-def register_roster_check(check: Any) -> None:
-    """The agreements app answers whether a person is on an employer's roster."""
-    _ROSTER_CHECKS.append(check)
-
-
 def _on_roster(account: PortalAccount, id_number: str) -> bool:
-    return any(check(account.credit_code, id_number) for check in _ROSTER_CHECKS)
+    """An employer acts only for employees on the roster of its agreement in force (R5)."""
+    return RosterEntry.objects.filter(
+        agreement__credit_code=account.credit_code,
+        agreement__status=AgreementStatus.IN_FORCE,
+        dossier__person__id_number=id_number,
+        status=RosterStatus.ACTIVE,
+    ).exists()

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from dangan.agencies.models import Agency, Role
 from dangan.agencies.policies import can_act_for_agency, staff_of
+from dangan.agreements.services.personal import personal_agreement_end_on_transfer
 from dangan.audit.services import record
 from dangan.casework.models import ApplicantKind, Channel, ServiceRequest
 from dangan.casework.services import dossier_locate, record_step, request_for_action, request_step, request_submit
@@ -184,6 +185,8 @@ def transfer_dispatch(
         dossier = Dossier.objects.select_for_update().get(pk=transfer.dossier_id)
         process = {"ordinary": "transfer", "retirement": "retirement", "death": "death"}[transfer.kind]
         dossier_transition(actor=actor, dossier=dossier, to=DossierStatus.IN_TRANSFER, process=process)
+        # R26: the personal agreement ends when the dossier is transferred out (it leaves the agency today).
+        personal_agreement_end_on_transfer(actor=actor, dossier=dossier, on=dispatched_on)
         transfer.delivery, transfer.tracking_no = way, tracking_no.strip()
         transfer.dispatched_on, transfer.dispatched_by, transfer.items = dispatched_on, actor, items
         transfer.save(update_fields=["delivery", "tracking_no", "dispatched_on", "dispatched_by", "items"])
@@ -248,7 +251,7 @@ def _finish_request(actor: Any, request: ServiceRequest, note: str) -> None:
 
 
 def _leave(actor: Any, dossier: Dossier, on: datetime.date, destination: str) -> None:
-    """What follows a dossier out: the personal agreement ends (R26), the Party relation moves with it."""
+    """What follows a dossier out at arrival: the Party relation moves with it (the agreement ended at dispatch)."""
     party_relation_follow(actor=actor, dossier=dossier, destination=destination)
 
 

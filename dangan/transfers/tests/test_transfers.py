@@ -244,3 +244,21 @@ def test_stub_notice_and_slip_share_one_serial(staff, make_dossier, agencies):
     assert text.count(transfer.serial) == 3
     for part in ("存根", "档案转递通知单", "回", "执"):
         assert part in text
+
+
+@pytest.mark.rule("R26")
+def test_transfer_out_ends_the_personal_agreement(staff, make_dossier, agencies):
+    from dangan.agreements.jurisdiction import Places
+    from dangan.agreements.models import PersonalAgreement
+    from dangan.agreements.services.personal import personal_agreement_sign
+
+    dossier = make_dossier("370602", household_region="370602")
+    agreement = personal_agreement_sign(
+        actor=staff["zhifu_clerk"], dossier_id=dossier.pk, start_date=dt.date(2025, 1, 1), services=["receive_transfer", "arrange_keep", "certificates"],
+        situation="flexible", places=Places(household_region="370602"),
+    )  # fmt: skip
+    assert agreement.status == "in_force"
+    _send(staff, _apply(staff, dossier, agencies))
+    agreement = PersonalAgreement.objects.get(pk=agreement.pk)
+    assert agreement.status == "ended"
+    assert agreement.ended_on == TODAY

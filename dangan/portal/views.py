@@ -16,6 +16,7 @@ from dangan.core.errors import ApplicationError
 from dangan.portal import selectors, services
 from dangan.portal.forms import SignInForm, SignUpForm
 from dangan.portal.models import PortalAccount
+from dangan.portal.sections import agreement_section
 
 
 def portal_login_required(view: Any) -> Any:
@@ -105,8 +106,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", context)
 
 
-# Sections other parts add to the home page: callables (account) → (title, html) or None.
-HOME_SECTIONS: list[Any] = []
+# Sections of the home page: callables (account) → html or None.
+HOME_SECTIONS: list[Any] = [agreement_section]
 
 
 @portal_login_required

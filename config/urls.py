@@ -2,6 +2,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from dangan.core.views import healthz, ping
+from dangan.certificates.views import certificate_verify
+from dangan.ratings.views import visit_rate
 from dangan.transfers.views import letter_verify
 
 urlpatterns = [
@@ -21,6 +23,10 @@ urlpatterns = [
     path("console/lending/", include("dangan.lending.urls")),
     path("console/reviews/", include("dangan.reviews.urls")),
     path("verify/letter/<str:number>/", letter_verify, name="letter_verify"),
+    path("console/certificates/", include("dangan.certificates.urls")),
+    path("console/ratings/", include("dangan.ratings.urls")),
+    path("verify/certificate/<str:serial>/", certificate_verify, name="certificate_verify"),
+    path("rate/<str:token>/", visit_rate, name="rating_visit"),
     path("api/v1/", include("config.api_urls")),
 ]
 

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "dangan.transfers",
     "dangan.lending",
     "dangan.reviews",
+    "dangan.certificates",
+    "dangan.ratings",
     "dangan.portal",
     "dangan.analytics",
     "dangan.console",
@@ -194,6 +196,10 @@ DANGAN_DECEASED_KEEP_YEARS = env_int("DANGAN_DECEASED_KEEP_YEARS", 5)
 
 # The address printed in QR codes that parties scan (request letters, certificates).
 DANGAN_PUBLIC_URL = env_str("DANGAN_PUBLIC_URL", "http://127.0.0.1:8000")
+
+# R32: working days to rectify a poor rating; certificates' counter time limit in working days.
+DANGAN_RECTIFICATION_DAYS = env_int("DANGAN_RECTIFICATION_DAYS", 15)
+DANGAN_CERTIFICATE_DAYS = env_int("DANGAN_CERTIFICATE_DAYS", 3)
 
 # Agency codes of the top of the hierarchy, used by demo data and scoping.
 DANGAN_PROVINCE_REGION = "370000"

@@ -34,6 +34,12 @@ class ServiceType:
     needs_dossier: bool = True
     description: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # Steps with side effects of their own: only the service app's dedicated service may take them.
+    dedicated_steps: frozenset[str] = frozenset()
+
+    def is_dedicated(self, target: str) -> bool:
+        listed = {s.strip() for s in self.extra.get("dedicated_steps", "").split(",") if s.strip()}
+        return target in self.dedicated_steps or target in listed
 
     def checklist_for(self, applicant_kind: str) -> tuple[ChecklistItem, ...]:
         return tuple(i for i in self.checklist if applicant_kind in i.applicants)

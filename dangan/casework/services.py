@@ -273,6 +273,11 @@ def request_step(*, actor: Any, request: ServiceRequest, to: str, note: str = ""
 
 def request_advance(*, actor: Any, request_id: int, to: str, note: str = "") -> ServiceRequest:
     """A plain step with no side effects of its own (types without a dedicated service)."""
+    service_type = registry.get(
+        ServiceRequest.objects.filter(pk=request_id).values_list("service_type", flat=True).first() or ""
+    )
+    if service_type is not None and service_type.is_dedicated(to):
+        raise Conflict(_("该步骤须在相应的业务页面办理"), code="dedicated_step")
     with transaction.atomic():
         request = request_for_action(actor, request_id)
         return request_step(actor=actor, request=request, to=to, note=note)

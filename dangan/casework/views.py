@@ -38,7 +38,11 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if found is None:
         raise Http404("办件不存在或无权查看")
     service_type = registry.get(found.service_type)
-    steps = service_type.transitions.get(found.status, ()) if service_type else ()
+    steps = (
+        tuple(s for s in service_type.transitions.get(found.status, ()) if not service_type.is_dedicated(s.to))
+        if service_type
+        else ()
+    )
     staff = staff_of(request.user)
     can_act = staff is not None and staff.agency_id == found.holding_agency_id
     return render(

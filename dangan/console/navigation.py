@@ -40,6 +40,8 @@ NAV: tuple[NavItem, ...] = (
         "transfers:retiring",
         frozenset({Role.COUNTER_CLERK, Role.ARCHIVE_KEEPER, Role.APPROVER}),
     ),
+    NavItem(str(_("出具证明")), "certificates:home", ALL),
+    NavItem(str(_("好差评")), "ratings:home", ALL),
     NavItem(str(_("统计分析")), "analytics:home", ALL),
     NavItem(str(_("接口文档")), "api-docs", frozenset({Role.ADMINISTRATOR})),
 )

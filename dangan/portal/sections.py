@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from dangan.agreements.models import AgreementStatus, EmployerAgreement, PersonalAgreement, RosterEntry, RosterStatus
+from dangan.casework.models import ServiceRequest
+from dangan.certificates.papers import verify_url
+from dangan.certificates.selectors import portal_certificates
 from dangan.portal.models import AccountKind, PortalAccount
+from dangan.ratings.grades import Grade
+from dangan.ratings.models import Rating
 
 
 def agreement_section(account: PortalAccount) -> SafeString | None:
@@ -38,3 +45,28 @@ def agreement_section(account: PortalAccount) -> SafeString | None:
         )
         context = {"agreements": agreements, "employees": employees}
     return mark_safe(render_to_string("portal/_agreement.html", {"account": account, **context}))  # noqa: S308
+
+
+def certificate_section(
+    account: PortalAccount, request: ServiceRequest, http: HttpRequest | None = None
+) -> SafeString | None:
+    """Certificates issued for this request: download and verification links."""
+    if request.service_type != "certificate":
+        return None
+    certificates = list(portal_certificates(user=account.user, id_number=account.id_number).filter(request=request))
+    if not certificates:
+        return None
+    rows = [{"c": c, "verify": verify_url(c), "verdict": c.verdict(timezone.localdate())} for c in certificates]
+    return mark_safe(render_to_string("portal/_certificates.html", {"rows": rows}))  # noqa: S308
+
+
+def rating_section(
+    account: PortalAccount, request: ServiceRequest, http: HttpRequest | None = None
+) -> SafeString | None:
+    """R32: one rating per matter online, asked once the matter is completed."""
+    if request.completed_at is None or request.channel != "online":
+        return None
+    rating = Rating.objects.filter(request=request).first()
+    return mark_safe(  # noqa: S308
+        render_to_string("portal/_rating.html", {"r": request, "rating": rating, "grades": Grade.choices}, request=http)
+    )

@@ -11,4 +11,6 @@ urlpatterns = [
     path("services/", views.service_list, name="services"),
     path("apply/<slug:code>/", views.apply, name="apply"),
     path("requests/<int:pk>/", views.request_detail, name="request"),
+    path("requests/<int:pk>/rate/", views.rate, name="rate"),
+    path("certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
 ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -12,11 +13,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangan.audit.services import record
 from dangan.casework import registry
+from dangan.certificates.papers import portal_certificate_pdf
+from dangan.certificates.selectors import certificate_types
 from dangan.core.errors import ApplicationError
+from dangan.core.pdf import pdf_response
 from dangan.portal import selectors, services
 from dangan.portal.forms import SignInForm, SignUpForm
 from dangan.portal.models import PortalAccount
-from dangan.portal.sections import agreement_section
+from dangan.portal.sections import agreement_section, certificate_section, rating_section
+from dangan.ratings.services import rating_submit
 
 
 def portal_login_required(view: Any) -> Any:
@@ -33,9 +38,9 @@ def portal_login_required(view: Any) -> Any:
 
 
 def _form_errors(exc: ApplicationError, form: Any) -> None:
-    for name, messages in exc.fields.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else None, message)
+    for name, problems in exc.fields.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
     if not exc.fields:
         form.add_error(None, exc.message)
 
@@ -135,7 +140,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             for item in checklist
             if (f := request.FILES.get(item.key)) is not None
         }
-        details = {"purpose": request.POST.get("purpose", "")[:200]}
+        details = {"purpose": request.POST.get("purpose", "")[:100]}
+        if code == "certificate":
+            details["certificate_type"] = request.POST.get("certificate_type", "")[:30]
         try:
             created = services.portal_apply(
                 user=request.user, service_code=code, files=files, details=details,
@@ -145,11 +152,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             errors = {**exc.fields, "general": [exc.message]} if not exc.fields else exc.fields
         else:
             return HttpResponseRedirect(reverse("portal:request", args=[created.pk]))
-    return render(
-        request,
-        "portal/apply.html",
-        {"service_type": service_type, "checklist": checklist, "errors": errors, "kind": kind},
-    )
+    certificate_choices = list(certificate_types().values_list("code", "name")) if code == "certificate" else []
+    context = {"service_type": service_type, "checklist": checklist, "errors": errors, "kind": kind}
+    return render(request, "portal/apply.html", {**context, "certificate_choices": certificate_choices})
 
 
 @portal_login_required
@@ -158,7 +163,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     found = selectors.my_request(account, pk)
     if found is None:
         raise Http404("办件不存在")
-    extras = [fn(account, found) for fn in REQUEST_SECTIONS]
+    extras = [fn(account, found, request) for fn in REQUEST_SECTIONS]
     return render(
         request,
         "portal/request.html",
@@ -167,5 +172,34 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )  # fmt: skip
 
 
-# Sections other parts add to a request page (certificate download, rating): (account, request) → html or None.
-REQUEST_SECTIONS: list[Any] = []
+# Sections of a request page: (account, request) → html or None.
+REQUEST_SECTIONS: list[Any] = [certificate_section, rating_section]
+
+
+@portal_login_required
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    account: PortalAccount = request.account  # type: ignore[attr-defined]
+    try:
+        pdf, filename = portal_certificate_pdf(user=request.user, id_number=account.id_number, certificate_id=pk)
+    except ApplicationError:
+        raise Http404("证明不存在或已失效") from None
+    return pdf_response(pdf, filename, inline=False)
+
+
+@portal_login_required
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    account: PortalAccount = request.account  # type: ignore[attr-defined]
+    found = selectors.my_request(account, pk)
+    if found is None:
+        raise Http404("办件不存在")
+    try:
+        rating_submit(
+            rater=request.user, request_id=found.pk, grade=request.POST.get("grade", ""),
+            comment=request.POST.get("comment", "")[:500], channel="online",
+        )  # fmt: skip
+    except ApplicationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "感谢您的评价")
+    return HttpResponseRedirect(reverse("portal:request", args=[pk]))

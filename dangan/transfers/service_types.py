@@ -46,6 +46,7 @@ TRANSFER_OUT = register(
             "dispatched": (Step("received", "确认接收", KEEPERS | CLERKS),),
         },
         final=frozenset({"received", "rejected", "withdrawn"}),
+        dedicated_steps=frozenset({"approved", "dispatched", "received"}),
         description="档案转出：由本人（或持书面委托的受托人）或用人单位申请，严禁个人自带。",
     )
 )
@@ -70,6 +71,7 @@ HAND_OVER = register(
             "dispatched": (Step("received", "确认接收", KEEPERS | CLERKS),),
         },
         final=frozenset({"received", "rejected"}),
+        dedicated_steps=frozenset({"approved", "dispatched", "received"}),
         description="退休人员档案移交户籍所在地乡镇（街道）人社服务机构（R18）；死亡人员档案保管期满后移交（R19）。",
     )
 )

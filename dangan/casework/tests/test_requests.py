@@ -14,6 +14,23 @@ from dangan.core.errors import NotFound, PermissionDenied, ValidationFailed
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 
+# A plain province-wide type for the routing tests: its steps have no side effects of their own.
+registry.register(
+    registry.ServiceType(
+        code="test_plain",
+        label="测试事项",
+        time_limit_days=3,
+        province_wide=True,
+        checklist=(registry.ChecklistItem("id_card", "身份证件"),),
+        statuses={"submitted": "已受理", "approved": "已审核", "done": "已办结"},
+        transitions={
+            "submitted": (registry.Step("approved", "审核", frozenset({Role.APPROVER})),),
+            "approved": (registry.Step("done", "办结", frozenset({Role.COUNTER_CLERK})),),
+        },
+        final=frozenset({"done"}),
+    )
+)
+
 
 def at(*args):
     return dt.datetime(*args, tzinfo=SH)
@@ -47,8 +64,8 @@ def test_request_filed_in_laizhou_for_a_zhifu_dossier_is_done_by_zhifu_and_seen_
     laizhou_clerk = make_staff("370683", Role.COUNTER_CLERK)
     zhifu_approver = make_staff("370602", Role.APPROVER)
     request = request_submit(
-        actor=laizhou_clerk, service_code="transfer_out", channel="counter", applicant_kind="person",
-        applicant_name=zhifu_dossier.person.name, documents=["id_card", "request_letter"],
+        actor=laizhou_clerk, service_code="test_plain", channel="counter", applicant_kind="person",
+        applicant_name=zhifu_dossier.person.name, documents=["id_card"],
         person_id_number=zhifu_dossier.person.id_number,
     )  # fmt: skip
     assert request.channel == "proxy"  # accepted on behalf of the holder
@@ -131,3 +148,19 @@ def test_due_dates_of_open_requests_move_when_a_year_is_entered(make_staff, zhif
     request.refresh_from_db()
     assert request.due == dt.date(2027, 1, 7)
     assert request.due_provisional is False
+
+
+def test_steps_with_side_effects_cannot_be_taken_through_the_generic_step(make_staff, zhifu_dossier):
+    """A transfer dispatched through the plain step would skip the dossier's status change: refused."""
+    from dangan.core.errors import Conflict
+
+    clerk = make_staff("370602", Role.COUNTER_CLERK)
+    approver = make_staff("370602", Role.APPROVER)
+    request = request_submit(
+        actor=clerk, service_code="transfer_out", channel="counter", applicant_kind="person", applicant_name="某",
+        documents=["id_card", "request_letter"], person_id_number=zhifu_dossier.person.id_number,
+    )  # fmt: skip
+    with pytest.raises(Conflict):
+        request_advance(actor=approver, request_id=request.pk, to="approved")
+    request.refresh_from_db()
+    assert request.status == "submitted"

@@ -1,0 +1,10 @@
+"""Audit action names of the ratings app."""
+
+VISIT_ENDED = "rating.visit_ended"
+RATING_SUBMITTED = "rating.submitted"
+CASE_OPENED = "rectification.opened"
+CASE_VERIFIED = "rectification.verified"
+CASE_ANSWERED = "rectification.answered"
+CASE_CLOSED = "rectification.closed"
+CASE_APPEALED = "rectification.appealed"
+CASE_APPEAL_DECIDED = "rectification.appeal_decided"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -28,15 +27,8 @@ from dangan.certificates.selectors import (
     certificates_visible_to,
 )
 from dangan.core.errors import ApplicationError, NotFound
+from dangan.core.forms import add_service_errors
 from dangan.core.pdf import pdf_response
-
-
-def _errors_to_form(exc: ApplicationError, form: forms.Form) -> None:
-    for name, errors in exc.fields.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
-    if not exc.fields or not set(exc.fields) & set(form.fields):
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -57,7 +49,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         try:
             found = services.certificate_apply(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(exc, form)
         else:
             messages.success(request, f"已受理，办件编号 {found.number}")
             return HttpResponseRedirect(reverse("certificates:request", args=[found.pk]))
@@ -191,7 +183,7 @@ def type_edit(request: HttpRequest, code: str = "") -> HttpResponse:
         try:
             services.certificate_type_save(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(exc, form)
         else:
             messages.success(request, "证明类型已保存")
             return HttpResponseRedirect(reverse("certificates:types"))

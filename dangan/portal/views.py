@@ -16,6 +16,7 @@ from dangan.casework import registry
 from dangan.certificates.papers import portal_certificate_pdf
 from dangan.certificates.selectors import certificate_types
 from dangan.core.errors import ApplicationError
+from dangan.core.forms import add_service_errors
 from dangan.core.pdf import pdf_response
 from dangan.portal import selectors, services
 from dangan.portal.forms import SignInForm, SignUpForm
@@ -37,14 +38,6 @@ def portal_login_required(view: Any) -> Any:
     return wrapper
 
 
-def _form_errors(exc: ApplicationError, form: Any) -> None:
-    for name, problems in exc.fields.items():
-        for problem in problems:
-            form.add_error(name if name in form.fields else None, problem)
-    if not exc.fields:
-        form.add_error(None, exc.message)
-
-
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     form = SignUpForm(request.POST or None)
@@ -52,7 +45,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         try:
             account = services.account_sign_up(**form.cleaned_data)
         except ApplicationError as exc:
-            _form_errors(exc, form)
+            add_service_errors(exc, form)
         else:
             login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
             return HttpResponseRedirect(reverse("portal:home"))
@@ -67,7 +60,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         try:
             user = services.account_sign_in(request=request, **form.cleaned_data)
         except ApplicationError as exc:
-            _form_errors(exc, form)
+            add_service_errors(exc, form)
             status = exc.status if exc.status == 429 else 200
         else:
             login(request, user)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangan.agencies.policies import staff_of
 from dangan.core.errors import ApplicationError, NotFound
+from dangan.core.forms import add_service_errors
 from dangan.ratings import policies, services
 from dangan.ratings import workflow as wf
 from dangan.ratings.forms import AnswerForm, AppealForm, DecisionForm, RateForm, ReportForm, VerifyForm, VisitForm
@@ -43,14 +44,6 @@ CASE_FORMS: dict[str, type[forms.Form]] = {
 }
 
 
-def _errors_to_form(exc: ApplicationError, form: forms.Form) -> None:
-    for name, errors in exc.fields.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
-    if not exc.fields or not set(exc.fields) & set(form.fields):
-        form.add_error(None, exc.message)
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     staff = staff_of(request.user)
@@ -73,7 +66,7 @@ def visit_new(request: HttpRequest) -> HttpResponse:
         try:
             visit = services.visit_end(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(exc, form)
         else:
             return HttpResponseRedirect(reverse("ratings:visit", args=[visit.pk]))
     return render(request, "ratings/form.html", {"form": form, "title": "办结窗口服务并邀请评价"})
@@ -112,7 +105,7 @@ def visit_rate(request: HttpRequest, token: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"], channel=Rating.Channel.COUNTER,
             )  # fmt: skip
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(exc, form)
         else:
             return render(request, "ratings/rate.html", {"state": "thanks", "visit": visit})
     context = {"state": "form", "visit": visit, "form": form, "service": service_title(visit.service_type)}
@@ -170,7 +163,7 @@ def case_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         try:
             calls[action](actor=request.user, case_id=pk, **form.cleaned_data)
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(exc, form)
         else:
             messages.success(request, "已办理")
             return HttpResponseRedirect(reverse("ratings:case", args=[pk]))

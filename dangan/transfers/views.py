@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from dangan.agencies.policies import staff_of
 from dangan.core.errors import ApplicationError
+from dangan.core.forms import add_service_errors
 from dangan.core.pdf import pdf_response
 from dangan.dossiers.models import mask_id_number
 from dangan.transfers import services
@@ -20,14 +20,6 @@ from dangan.transfers.forms import ApplyForm, DispatchForm, HandOverForm, Letter
 from dangan.transfers.models import RequestLetter
 from dangan.transfers.papers import letter_pdf, transfer_papers_pdf
 from dangan.transfers.selectors import incoming, letters_of, nearing_retirement, transfers_visible_to
-
-
-def _errors_to_form(exc: ApplicationError, form: forms.Form) -> None:
-    for name, errors in exc.fields.items():
-        for message in errors:
-            form.add_error(name if name in form.fields else None, message)
-    if not exc.fields:
-        form.add_error(None, exc.message)
 
 
 @login_required
@@ -47,7 +39,7 @@ def apply(request: HttpRequest) -> HttpResponse:
         try:
             transfer = services.transfer_apply(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(exc, form)
         else:
             return HttpResponseRedirect(reverse("transfers:detail", args=[transfer.pk]))
     return render(request, "transfers/form.html", {"form": form, "title": "档案转出申请"})
@@ -143,7 +135,7 @@ def letter_new(request: HttpRequest) -> HttpResponse:
         try:
             letter = services.letter_issue(actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(exc, form)
         else:
             return HttpResponseRedirect(reverse("transfers:letter_pdf", args=[letter.pk]))
     return render(
@@ -182,7 +174,7 @@ def retiring(request: HttpRequest) -> HttpResponse:
         try:
             transfer = services.hand_over_apply(actor=request.user, today=today, **form.cleaned_data)
         except ApplicationError as exc:
-            _errors_to_form(exc, form)
+            add_service_errors(exc, form)
         else:
             return HttpResponseRedirect(reverse("transfers:detail", args=[transfer.pk]))
     return render(request, "transfers/retiring.html", {"rows": rows, "form": form, "today": today})

@@ -1,8 +1,8 @@
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from dangan.core.views import healthz, ping
 from dangan.certificates.views import certificate_verify
+from dangan.core.views import healthz, ping
 from dangan.ratings.views import visit_rate
 from dangan.transfers.views import letter_verify
 

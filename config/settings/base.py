@@ -201,5 +201,9 @@ DANGAN_PUBLIC_URL = env_str("DANGAN_PUBLIC_URL", "http://127.0.0.1:8000")
 DANGAN_RECTIFICATION_DAYS = env_int("DANGAN_RECTIFICATION_DAYS", 15)
 DANGAN_CERTIFICATE_DAYS = env_int("DANGAN_CERTIFICATE_DAYS", 3)
 
+# R14: days a loan may last (no lending on); R13: readers a consultation names at least.
+DANGAN_LOAN_DAYS = env_int("DANGAN_LOAN_DAYS", 7)
+DANGAN_MIN_READERS = env_int("DANGAN_MIN_READERS", 2)
+
 # Agency codes of the top of the hierarchy, used by demo data and scoping.
 DANGAN_PROVINCE_REGION = "370000"

@@ -40,6 +40,12 @@ NAV: tuple[NavItem, ...] = (
         "transfers:retiring",
         frozenset({Role.COUNTER_CLERK, Role.ARCHIVE_KEEPER, Role.APPROVER}),
     ),
+    NavItem(
+        str(_("政审与党员组织关系")),
+        "reviews:home",
+        frozenset({Role.COUNTER_CLERK, Role.ONLINE_OFFICER, Role.ARCHIVE_KEEPER, Role.APPROVER, Role.SUPERVISOR}),
+    ),
+    NavItem(str(_("查阅与借阅")), "lending:home", ALL),
     NavItem(str(_("出具证明")), "certificates:home", ALL),
     NavItem(str(_("好差评")), "ratings:home", ALL),
     NavItem(str(_("统计分析")), "analytics:home", ALL),

@@ -21,6 +21,7 @@ from dangan.core.validators import validate_resident_id
 from dangan.dossiers import delivery
 from dangan.dossiers.models import Dossier, DossierStatus
 from dangan.dossiers.services import dossier_change_holder, dossier_transition, party_relation_follow
+from dangan.lending.models import OPEN_STATES, Loan
 from dangan.transfers.models import RequesterKind, RequestLetter, Transfer, TransferKind, TransferSequence
 
 SELF_CARRY_MESSAGE = _("档案严禁个人自带（R12）：请选择机要交通、专人送取或给据邮件")
@@ -129,6 +130,8 @@ def transfer_apply(
             raise Conflict(
                 _("档案当前状态为“%(s)s”，暂不能办理转出") % {"s": dossier.get_status_display()}, code="not_in_custody"
             )
+        if Loan.objects.filter(dossier=dossier, state__in=OPEN_STATES).exists():
+            raise Conflict(_("该档案已批准借出，待归还后方可办理转出"), code="loan_open")
         if to_agency is not None and to_agency.pk == dossier.holding_agency_id:
             raise ValidationFailed(_("接收机构不能是档案现存机构"), fields={"to_agency": [_("接收机构无效")]})
         if graduate_labour_ended and dossier.person.person_category != GRADUATE_CATEGORY:

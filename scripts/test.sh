@@ -21,6 +21,8 @@ BIN=.venv/bin
 
 echo "== lint"
 $BIN/ruff check .
+$BIN/ruff format --check . >/dev/null
+$BIN/mypy . >/dev/null
 $BIN/lint-imports --no-cache >/dev/null
 DJANGO_SETTINGS_MODULE=config.settings.test $BIN/python manage.py makemigrations --check --dry-run >/dev/null
 

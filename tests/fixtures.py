@@ -111,7 +111,7 @@ def browser() -> Iterator[Any]:
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 800})
     tab = context.new_page()
-    tab.set_default_timeout(15000)
+    tab.set_default_timeout(30000)
     yield tab
     context.close()
 

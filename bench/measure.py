@@ -235,6 +235,7 @@ def dashboard(user: Any) -> list[Result]:
 
 def service_ops(users: dict[str, Any], n: int = 200) -> list[Result]:
     from dangan.audit import services as audit_services
+    from dangan.core.errors import Conflict
     from dangan.demo.synthetic import Synth
     from dangan.dossiers import services as dossier_services
     from dangan.dossiers.services import IntakeInput, dossier_receive
@@ -243,6 +244,14 @@ def service_ops(users: dict[str, Any], n: int = 200) -> list[Result]:
     clerk = users["clerk"]
 
     def once() -> None:
+        for _ in range(20):  # a random number may already be in a million-dossier stock: draw again
+            try:
+                _receive_one()
+            except Conflict:
+                continue
+            return
+
+    def _receive_one() -> None:
         p = synth.person()
         dossier_receive(actor=clerk, data=IntakeInput(
             person={"id_number": p.id_number, "name": p.name, "ethnic_group": "01", "native_place": "山东",

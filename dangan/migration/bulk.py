@@ -95,9 +95,11 @@ class Table:
         # Only dates, datetimes and JSON need adapting; (position in the row, adapter) for those.
         self.adapters = [(i, a) for i, f in enumerate(given) if (a := _adapter(f)) is not None]  # type: ignore[arg-type]
         columns = [pk.column, *(f.column for f in given), *(f.column for f in rest)]  # type: ignore[union-attr]
+        names_sql = ", ".join(_quote(c) for c in columns)
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (the model's own names)
-            _quote(meta.db_table), ", ".join(_quote(c) for c in columns), ", ".join(["%s"] * len(columns))
+            _quote(meta.db_table), names_sql, ", ".join(["%s"] * len(columns))
         )
+        self.copy_sql = f"COPY {_quote(meta.db_table)} ({names_sql}) FROM STDIN"
 
     def insert(self, rows: Sequence[Sequence[Any]]) -> list[int]:
         """Insert the rows (values in the order of `names`); their new primary keys, in the same order."""
@@ -110,8 +112,14 @@ class Table:
                 values[position + 1] = adapt(values[position + 1])
             params.append(values)
         with connection.cursor() as cursor:
-            for start in range(0, len(params), BATCH_SIZE):
-                cursor.executemany(self.sql, params[start : start + BATCH_SIZE])
+            if connection.vendor == "postgresql":
+                # COPY: one stream per chunk (executemany would send and dump row by row).
+                with cursor.cursor.copy(self.copy_sql) as copy:
+                    for values in params:
+                        copy.write_row(values)
+            else:
+                for start in range(0, len(params), BATCH_SIZE):
+                    cursor.executemany(self.sql, params[start : start + BATCH_SIZE])
         return ids
 
 
@@ -119,10 +127,16 @@ def select_in(sql: str, values: Iterable[Any], *, extra: Sequence[Any] = ()) -> 
     """Rows of `sql` (with one `IN ({})` and the `extra` parameters before it) for the given values, by chunks."""
     found: list[tuple[Any, ...]] = []
     items = list(dict.fromkeys(values))
+    array_parameter = connection.vendor == "postgresql"
+    if array_parameter:  # one array parameter: no query of 5,000 placeholders to build and parse
+        sql = sql.replace("IN ({})", "= ANY(%s)")
     with connection.cursor() as cursor:
         for start in range(0, len(items), _IN_CHUNK):
             chunk = items[start : start + _IN_CHUNK]
-            cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), [*extra, *chunk])
+            if array_parameter:
+                cursor.execute(sql, [*extra, chunk])
+            else:
+                cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), [*extra, *chunk])
             found.extend(cursor.fetchall())
     return found
 

@@ -207,10 +207,15 @@ def job_execute(job_id: int | None = None, *, watcher: progress.Progress | None 
 
     An unexpected error marks the job failed (nothing of it was written) and is raised again.
     """
-    claimed = _claim(ImportJob.objects.filter(pk=job_id) if job_id is not None else ImportJob.objects.all())
+    claimed = job_claim(job_id)
     if claimed is None:
         return None
     return job_run(claimed, watcher=watcher)
+
+
+def job_claim(job_id: int | None = None) -> int | None:
+    """Mark one queued job running (that one, or the oldest) and return its id; None when there is none."""
+    return _claim(ImportJob.objects.filter(pk=job_id) if job_id is not None else ImportJob.objects.all())
 
 
 def job_run(job_id: int, *, watcher: progress.Progress | None = None) -> ImportJob:

@@ -1,10 +1,13 @@
+import logging
 import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
-from dangan.migration.services import job_execute, jobs_fail_stale
+from dangan.migration.services import job_claim, job_run, jobs_fail_stale
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -19,15 +22,18 @@ class Command(BaseCommand):
         if failed:
             self.stdout.write(f"{failed} 个中断的任务已标记为失败")
         while True:
-            close_old_connections()
+            if not connection.in_atomic_block:  # (never true in production; a test wraps the command in one)
+                close_old_connections()
+            job_id = job_claim()  # a database that cannot be reached stops the worker
+            if job_id is None:
+                if options["once"]:
+                    return
+                time.sleep(options["sleep"])
+                continue
             try:
-                job = job_execute()
-            except Exception as exc:  # noqa: BLE001  (the job is marked failed; the worker goes on)
-                self.stderr.write(f"任务失败：{exc!r}")
-                continue
-            if job is not None:
+                job = job_run(job_id)
+            except Exception as exc:  # noqa: BLE001  (the job is marked failed and rolled back; the worker goes on)
+                logger.exception("import job %s failed", job_id)
+                self.stderr.write(f"任务 {job_id} 失败：{exc!r}")
+            else:
                 self.stdout.write(f"任务 {job.pk}：{job.message}")
-                continue
-            if options["once"]:
-                return
-            time.sleep(options["sleep"])

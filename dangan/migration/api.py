@@ -52,7 +52,7 @@ class JobOut(serializers.ModelSerializer[ImportJob]):
     custodian = serializers.CharField(source="custodian.code", help_text="实物保管机构代码")
     percent = serializers.IntegerField(help_text="进度百分比")
     has_report = serializers.SerializerMethodField(help_text="是否有可下载的错误报告")
-    errors = serializers.SerializerMethodField(help_text="前100处错误；完整清单见错误报告")
+    first_errors = serializers.SerializerMethodField(help_text="前100处错误；完整清单见错误报告")
 
     class Meta:
         model = ImportJob
@@ -60,14 +60,14 @@ class JobOut(serializers.ModelSerializer[ImportJob]):
             "id", "status", "status_label", "phase", "dry_run", "renumber", "agency", "custodian", "default_source",
             "ledger_name", "materials_name", "rows_total", "rows_done", "percent", "ledger_rows", "material_rows",
             "error_count", "imported_count", "materials_count", "locations_count", "message", "based_on",
-            "created_at", "started_at", "finished_at", "has_report", "errors",
+            "created_at", "started_at", "finished_at", "has_report", "first_errors",
         ]  # fmt: skip
 
     def get_has_report(self, obj: ImportJob) -> bool:
         return bool(obj.report_file)
 
     @extend_schema_field(ErrorOut(many=True))
-    def get_errors(self, obj: ImportJob) -> list[dict[str, Any]]:
+    def get_first_errors(self, obj: ImportJob) -> list[dict[str, Any]]:
         return list(obj.errors_preview or [])
 
 

@@ -187,7 +187,7 @@ def resident_id(value: str, *, today: datetime.date) -> tuple[str, datetime.date
             birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
         except ValueError:
             birth = None
-        if birth is not None and EARLIEST_YEAR <= birth.year and birth <= today:
+        if birth is not None and birth.year >= EARLIEST_YEAR and birth <= today:
             total = sum(map(operator.mul, map(int, number[:17]), _WEIGHTS))
             if _CHECK[total % 11] == number[17]:
                 return number, birth, "1" if int(number[16]) % 2 else "2"

@@ -58,7 +58,9 @@ _HINTS: dict[str, str] = {
     "postcode": "6位数字",
     "email": "如 name@example.com",
 }
-ID_TYPE = Column("id_type", "证件类型", "留空为居民身份证；或 护照、港澳居民居住证、台湾居民居住证、外国人永久居留身份证")
+ID_TYPE = Column(
+    "id_type", "证件类型", "留空为居民身份证；或 护照、港澳居民居住证、台湾居民居住证、外国人永久居留身份证"
+)
 TITLE_LEVEL = Column("title_level", "职称级别", "初级、中级、副高级、正高级；留空时按职称名称判断")
 LOCATION_COLUMNS = (
     Column("room", "库房", "实物保管机构的库房名称（只能是库房，不能是阅档室或办公室）"),
@@ -135,7 +137,12 @@ MATERIAL_COLUMNS = (
 LEDGER_BY_HEADER = {c.header: c for c in LEDGER_COLUMNS}
 MATERIAL_BY_HEADER = {c.header: c for c in MATERIAL_COLUMNS}
 # Header spellings of older ledgers, mapped to the template's.
-ALIASES = {"证件类型及号码": "证件号码", "身份证号码": "证件号码", "身份证号": "证件号码", "专业技术职务": "专业技术职务（职称）"}
+ALIASES = {
+    "证件类型及号码": "证件号码",
+    "身份证号码": "证件号码",
+    "身份证号": "证件号码",
+    "专业技术职务": "专业技术职务（职称）",
+}
 
 _HEADER_NOISE = re.compile(r"[\s*＊]")
 

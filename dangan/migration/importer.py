@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Container, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +20,13 @@ from django.db.models import Model
 
 from dangan.agencies.models import Agency
 from dangan.audit.services import record
-from dangan.dossiers.models import Dossier, Person
 from dangan.dossiers.workflow import IN_STOCK
 from dangan.migration import bulk, events
 from dangan.migration.progress import Progress, silent
-from dangan.migration.reading import Source, UnreadableFile, estimate_rows, rows
+from dangan.migration.reading import Rows, Source, UnreadableFile, rows
 from dangan.migration.report import ErrorSpool
 from dangan.migration.validation import LedgerChecker, MaterialChecker, Room, RowError, place_code
 from dangan.migration.writing import Writer, platform_number_pattern
-from dangan.storage.models import DossierLocation, Location
 from dangan.storage.models import Room as RoomModel
 
 CHECK_CHUNK = 5000  # rows whose duplicates are looked up in the database together
@@ -105,43 +105,55 @@ def ledger_checker(run: Run, *, track: bool = True) -> LedgerChecker:
     )
 
 
-def data_rows(source: Source, checker: LedgerChecker | MaterialChecker) -> Iterator[tuple[int, list[Any]]]:
+@contextmanager
+def opened(run: Run) -> Iterator[tuple[Rows, Rows | None]]:
+    """Both sources, opened together (each workbook sheet loaded once): their sizes are known from the start."""
+    with rows(run.ledger) as ledger, rows(run.materials) if run.materials else nullcontext() as materials:
+        yield ledger, materials
+
+
+def data_rows(source: Rows, checker: LedgerChecker | MaterialChecker) -> Iterator[tuple[int, list[Any]]]:
     """The data rows after the header (and the template's hint row); blank rows skipped."""
     first = True
-    with rows(source) as iterator:
-        for number, cells in iterator:
-            if not checker.header_seen:
-                if not all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-                    checker.read_header(number, cells)
-                continue
-            if checker.skip(cells, first_data_row=first):
-                first = False
-                continue
+    for number, cells in source:
+        if not checker.header_seen:
+            if not all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                checker.read_header(number, cells)
+            continue
+        if checker.skip(cells, first_data_row=first):
             first = False
-            yield number, cells
+            continue
+        first = False
+        yield number, cells
 
 
 # --- Pass 1 -------------------------------------------------------------------------------------
 
 
+@cache
 def _conflict_queries() -> dict[str, str]:
-    P, D, A = bulk.table(Person), bulk.table(Dossier), bulk.table(Agency)  # noqa: N806
-    DL, L = bulk.table(DossierLocation), bulk.table(Location)  # noqa: N806
-
-    def c(model: Any, name: str) -> str:
-        return bulk.column(model, name)
-
     return {
-        "people": f"SELECT p.{c(Person, 'id_number')}, d.{c(Dossier, 'number')}, a.{c(Agency, 'short_name')}, "  # noqa: S608
-        f"d.{c(Dossier, 'status')} FROM {P} p LEFT JOIN {D} d ON d.{c(Dossier, 'person')} = p.{c(Person, 'id')} "
-        f"LEFT JOIN {A} a ON a.{c(Agency, 'id')} = d.{c(Dossier, 'holding_agency')} "
-        f"WHERE p.{c(Person, 'id_number')} IN ({{}})",
-        "numbers": f"SELECT {c(Dossier, 'number')} FROM {D} WHERE {c(Dossier, 'holding_agency')} = %s "  # noqa: S608
-        f"AND {c(Dossier, 'number')} IN ({{}})",
-        "barcodes": f"SELECT {c(Dossier, 'barcode')} FROM {D} WHERE {c(Dossier, 'barcode')} IN ({{}})",  # noqa: S608
-        "places": f"SELECT l.{c(Location, 'room')}, l.{c(Location, 'code')}, d.{c(Dossier, 'number')} FROM {DL} dl "  # noqa: S608
-        f"JOIN {L} l ON l.{c(Location, 'id')} = dl.{c(DossierLocation, 'location')} "
-        f"JOIN {D} d ON d.{c(Dossier, 'id')} = dl.{c(DossierLocation, 'dossier')} WHERE l.{c(Location, 'code')} IN ({{}})",
+        "people": bulk.sql(
+            "SELECT p.{dossiers.Person.id_number}, d.{dossiers.Dossier.number}, a.{agencies.Agency.short_name}, "
+            "d.{dossiers.Dossier.status} FROM {dossiers.Person} p "
+            "LEFT JOIN {dossiers.Dossier} d ON d.{dossiers.Dossier.person} = p.{dossiers.Person.id} "
+            "LEFT JOIN {agencies.Agency} a ON a.{agencies.Agency.id} = d.{dossiers.Dossier.holding_agency} "
+            "WHERE p.{dossiers.Person.id_number} IN ({})"
+        ),
+        "numbers": bulk.sql(
+            "SELECT {dossiers.Dossier.number} FROM {dossiers.Dossier} "
+            "WHERE {dossiers.Dossier.holding_agency} = %s AND {dossiers.Dossier.number} IN ({})"
+        ),
+        "barcodes": bulk.sql(
+            "SELECT {dossiers.Dossier.barcode} FROM {dossiers.Dossier} WHERE {dossiers.Dossier.barcode} IN ({})"
+        ),
+        "places": bulk.sql(
+            "SELECT l.{storage.Location.room}, l.{storage.Location.code}, d.{dossiers.Dossier.number} "
+            "FROM {storage.DossierLocation} dl "
+            "JOIN {storage.Location} l ON l.{storage.Location.id} = dl.{storage.DossierLocation.location} "
+            "JOIN {dossiers.Dossier} d ON d.{dossiers.Dossier.id} = dl.{storage.DossierLocation.dossier} "
+            "WHERE l.{storage.Location.code} IN ({})"
+        ),
     }
 
 
@@ -189,9 +201,14 @@ def _conflicts(run: Run, pending: list[_Pending]) -> list[RowError]:
 
 def check_file(run: Run, spool: ErrorSpool, progress: Progress) -> Outcome:
     """Pass 1: every row checked, every error spooled; nothing written."""
+    with opened(run) as (ledger, materials):
+        return _check(run, ledger, materials, spool, progress)
+
+
+def _check(run: Run, ledger: Rows, materials: Rows | None, spool: ErrorSpool, progress: Progress) -> Outcome:
     outcome = Outcome()
     checker = ledger_checker(run)
-    total = _estimate(run)
+    total = ledger.estimate + (materials.estimate if materials else 0)
     pending: list[_Pending] = []
     chunk_errors: list[RowError] = []
     pattern = platform_number_pattern(run.agency)
@@ -204,7 +221,7 @@ def check_file(run: Run, spool: ErrorSpool, progress: Progress) -> Outcome:
 
     progress("validate", 0, total, 0)
     rows_seen = 0
-    for number, cells in data_rows(run.ledger, checker):
+    for number, cells in data_rows(ledger, checker):
         if checker.header_errors:
             spool.add(checker.header_errors)
             checker.header_errors = []
@@ -231,21 +248,29 @@ def check_file(run: Run, spool: ErrorSpool, progress: Progress) -> Outcome:
     if not checker.header_seen:
         spool.add([RowError("档案台账", 1, "", "", "文件中没有表头：请使用平台提供的模板")])
     outcome.ledger_rows = rows_seen
-    if run.materials is not None:
-        outcome.material_rows = _check_materials(run, checker.known_ids(), spool, progress, rows_seen, total)
+    if materials is not None:
+        outcome.material_rows = _check_materials(
+            run, materials, checker.known_ids(), spool, progress, done=rows_seen, total=total
+        )
     outcome.errors = spool.count
     progress("validate", total, total, spool.count)
     return outcome
 
 
 def _check_materials(
-    run: Run, ledger_ids: Container[str], spool: ErrorSpool, progress: Progress, done: int, total: int
+    run: Run,
+    source: Rows,
+    ledger_ids: Container[str],
+    spool: ErrorSpool,
+    progress: Progress,
+    *,
+    done: int,
+    total: int,
 ) -> int:
-    assert run.materials is not None
     checker = MaterialChecker(today=run.today, ledger_ids=ledger_ids)
     chunk: list[RowError] = []
     count = 0
-    for number, cells in data_rows(run.materials, checker):
+    for number, cells in data_rows(source, checker):
         if checker.header_errors:
             spool.add(checker.header_errors)
             checker.header_errors = []
@@ -260,18 +285,16 @@ def _check_materials(
     return count
 
 
-def _estimate(run: Run) -> int:
-    total = estimate_rows(run.ledger)
-    if run.materials is not None:
-        total += estimate_rows(run.materials)
-    return total
-
-
 # --- Pass 2 -------------------------------------------------------------------------------------
 
 
 def write_file(run: Run, outcome: Outcome, progress: Progress) -> None:
     """Pass 2, inside the caller's transaction: every row of the checked file, in chunks."""
+    with opened(run) as (ledger, materials):
+        _write(run, ledger, materials, outcome, progress)
+
+
+def _write(run: Run, ledger: Rows, materials: Rows | None, outcome: Outcome, progress: Progress) -> None:
     writer = Writer(
         agency=run.agency,
         custodian=run.custodian,
@@ -284,7 +307,7 @@ def write_file(run: Run, outcome: Outcome, progress: Progress) -> None:
     progress("import", 0, total, 0)
     checker = ledger_checker(run, track=False)  # the first pass found the file clean: nothing to remember
     chunk: list[dict[str, Any]] = []
-    for number, cells in data_rows(run.ledger, checker):
+    for number, cells in data_rows(ledger, checker):
         values, errors = checker.check(number, cells)
         if errors or checker.header_errors:
             raise RuntimeError(f"row {number} changed between the two passes")
@@ -297,11 +320,12 @@ def write_file(run: Run, outcome: Outcome, progress: Progress) -> None:
     if chunk:
         writer.ledger_chunk(chunk)
         done += len(chunk)
-    if run.materials is not None:
-        materials = MaterialChecker(today=run.today, ledger_ids=None)
+    writer.ledger_done()
+    if materials is not None:
+        catalogue = MaterialChecker(today=run.today, ledger_ids=None)
         chunk = []
-        for number, cells in data_rows(run.materials, materials):
-            values, errors = materials.check(number, cells)
+        for number, cells in data_rows(materials, catalogue):
+            values, errors = catalogue.check(number, cells)
             if errors:
                 raise RuntimeError(f"catalogue row {number} changed between the two passes")
             chunk.append(values)
@@ -328,7 +352,7 @@ def execute(run: Run, progress: Progress = silent) -> Outcome:
         try:
             outcome = check_file(run, spool, progress)
         except UnreadableFile as exc:
-            spool.add([RowError("档案台账", 1, "", "", str(exc))])
+            spool.add([RowError(exc.sheet, 1, "", "", exc.message)])
             outcome = Outcome(errors=spool.count)
         outcome.preview = spool.preview
         if outcome.errors and run.report_path is not None:

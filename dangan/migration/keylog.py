@@ -67,7 +67,8 @@ class KeyLog:
             order = self._by_hash()
             self._order = array("I", order)
             self._sorted = array("q", (self._hashes[p] for p in order))
-        assert self._sorted is not None and self._order is not None
+        assert self._sorted is not None
+        assert self._order is not None
         value = hash(key)
         index = bisect.bisect_left(self._sorted, value)
         while index < len(self._sorted) and self._sorted[index] == value:

@@ -9,11 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from python_calamine import CalamineWorkbook
-
-from dangan.migration.columns import LEDGER_SHEET, MATERIALS_SHEET
 
 EXTENSIONS = (".xlsx", ".csv")
 _CHUNK = 1 << 16  # 64 KiB: small enough not to show in the peak
@@ -21,6 +19,11 @@ _CHUNK = 1 << 16  # 64 KiB: small enough not to show in the peak
 
 class UnreadableFile(Exception):
     """The file is not a spreadsheet the import can read; the message is for the clerk (Chinese)."""
+
+    def __init__(self, message: str, sheet: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.sheet = sheet
 
 
 @dataclass(frozen=True)
@@ -36,93 +39,95 @@ class Source:
         return self.path.suffix.lower() == ".csv"
 
 
-def csv_encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8; otherwise GB 18030 (a superset of GBK)."""
+def _scan(path: Path) -> tuple[str, int]:
+    """(encoding, lines) in one read: UTF-8 (with or without BOM) when the whole file decodes as UTF-8,
+    otherwise GB 18030 (a superset of GBK)."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding, lines, last = "utf-8", 0, b"\n"
     with path.open("rb") as handle:
         head = handle.read(3)
-        bom = head == codecs.BOM_UTF8
+        if head == codecs.BOM_UTF8:
+            encoding, head = "utf-8-sig", b""
+        chunk = head
+        while True:
+            lines += chunk.count(b"\n")
+            last = chunk[-1:] or last
+            if encoding != "gb18030":
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    encoding = "gb18030"
+            chunk = handle.read(_CHUNK)
+            if not chunk:
+                break
+    if encoding != "gb18030":
         try:
-            decoder.decode(head[3:] if bom else head)
-            while chunk := handle.read(_CHUNK):
-                decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8-sig" if bom else "utf-8"
+            encoding = "gb18030"
+    return encoding, lines + (last != b"\n")
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    encoding = csv_encoding(path)
-    try:
-        with path.open(encoding=encoding, newline="") as handle:
-            for number, row in enumerate(csv.reader(handle), start=1):
-                yield number, row
-    except UnicodeDecodeError:
-        raise UnreadableFile("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件") from None
-    except csv.Error as exc:
-        raise UnreadableFile(f"CSV 文件格式有误：{exc}") from None
+def csv_encoding(path: Path) -> str:
+    return _scan(path)[0]
 
 
-def _open_sheet(workbook: CalamineWorkbook, source: Source) -> Any:
-    names = list(workbook.sheet_names)
-    if source.sheet in names:
-        return workbook.get_sheet_by_name(source.sheet)
-    if source.index >= len(names):
-        return None  # a workbook without a catalogue sheet: no materials
-    return workbook.get_sheet_by_index(source.index)
+class Rows:
+    """One source opened once: an estimate of its rows (for the progress bar), then its rows as they come."""
 
-
-def _sheet_rows(source: Source) -> Iterator[tuple[int, list[Any]]]:
-    try:
-        workbook = CalamineWorkbook.from_path(str(source.path))
-    except Exception as exc:  # noqa: BLE001  (calamine raises its own error types for damaged files)
-        raise UnreadableFile("无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密") from exc
-    try:
-        try:
-            data = _open_sheet(workbook, source)
-        except Exception as exc:  # noqa: BLE001  (a damaged sheet)
-            raise UnreadableFile("无法读取该 Excel 文件的工作表，请确认文件未损坏") from exc
-        if data is None:
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self._handle: IO[str] | None = None
+        self._workbook: CalamineWorkbook | None = None
+        self._sheet: Any = None
+        if source.is_csv:
+            self._encoding, lines = _scan(source.path)
+            self.estimate = max(lines - 1, 0)
             return
-        first_row = data.start[0] if data.start else 0
-        for offset, row in enumerate(data.iter_rows()):
-            yield first_row + offset + 1, row
-    finally:
-        workbook.close()
+        try:
+            self._workbook = CalamineWorkbook.from_path(str(source.path))
+            names = list(self._workbook.sheet_names)
+            if source.sheet in names:
+                self._sheet = self._workbook.get_sheet_by_name(source.sheet)
+            elif source.index < len(names):
+                self._sheet = self._workbook.get_sheet_by_index(source.index)
+        except Exception as exc:  # calamine raises its own error types for damaged files
+            raise UnreadableFile("无法读取该 Excel 文件，请确认是 .xlsx 格式、未加密且未损坏", source.sheet) from exc
+        # No catalogue sheet in the workbook: no materials.
+        self.estimate = max(int(self._sheet.height) - 1, 0) if self._sheet is not None else 0
+
+    def __iter__(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number as the clerk sees it, cells) for every row, the header included."""
+        if self.source.is_csv:
+            yield from self._csv()
+        elif self._sheet is not None:
+            first_row = self._sheet.start[0] if self._sheet.start else 0
+            for offset, row in enumerate(self._sheet.iter_rows()):
+                yield first_row + offset + 1, row
+
+    def _csv(self) -> Iterator[tuple[int, list[Any]]]:
+        self._handle = self.source.path.open(encoding=self._encoding, newline="")
+        try:
+            yield from enumerate(csv.reader(self._handle), start=1)
+        except UnicodeDecodeError:
+            raise UnreadableFile("文件编码无法识别，请另存为 UTF-8 或 GBK 编码的 CSV 文件", self.source.sheet) from None
+        except csv.Error as exc:
+            raise UnreadableFile(f"CSV 文件格式有误：{exc}", self.source.sheet) from None
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+        if self._workbook is not None:
+            self._workbook.close()
 
 
 @contextmanager
-def rows(source: Source) -> Iterator[Iterator[tuple[int, list[Any]]]]:
-    """(row number as the clerk sees it, cells) for every row, the header included."""
-    iterator = _csv_rows(source.path) if source.is_csv else _sheet_rows(source)
+def rows(source: Source) -> Iterator[Rows]:
+    opened = Rows(source)
     try:
-        yield iterator
+        yield opened
     finally:
-        iterator.close()
-
-
-def estimate_rows(source: Source) -> int:
-    """Data rows, roughly (for the progress bar): lines of a CSV file, height of a sheet, minus the header."""
-    if source.is_csv:
-        count = 0
-        last = b"\n"
-        with source.path.open("rb") as handle:
-            while chunk := handle.read(_CHUNK):
-                count += chunk.count(b"\n")
-                last = chunk[-1:]
-        return max(count + (last != b"\n") - 1, 0)
-    try:
-        workbook = CalamineWorkbook.from_path(str(source.path))
-    except Exception:  # noqa: BLE001  (reported when the rows are read)
-        return 0
-    try:
-        data = _open_sheet(workbook, source)
-        return max(int(data.height) - 1, 0) if data is not None else 0
-    except Exception:  # noqa: BLE001  (reported when the rows are read)
-        return 0
-    finally:
-        workbook.close()
+        opened.close()
 
 
 def cell_text(value: Any) -> str:
@@ -144,10 +149,3 @@ def cell_text(value: Any) -> str:
 
 # A number Excel stored as a floating-point value past this has lost digits (IEEE double: 53 bits).
 MAX_EXACT_NUMBER = 2**53
-
-
-def lost_digits(value: Any) -> bool:
-    return isinstance(value, float) and abs(value) >= MAX_EXACT_NUMBER
-
-
-__all__ = ["EXTENSIONS", "LEDGER_SHEET", "MATERIALS_SHEET", "Source", "UnreadableFile", "cell_text", "rows"]

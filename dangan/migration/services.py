@@ -53,7 +53,7 @@ def media_path(name: str) -> Path:
     return path if path.is_absolute() else Path(settings.MEDIA_ROOT) / path
 
 
-def _extension_error(upload: UploadedFile | None) -> str | None:
+def _extension_error(upload: UploadedFile[Any] | None) -> str | None:
     if upload is None:
         return None
     if Path(upload.name or "").suffix.lower() not in EXTENSIONS:
@@ -63,7 +63,7 @@ def _extension_error(upload: UploadedFile | None) -> str | None:
     return None
 
 
-def _store(upload: UploadedFile, folder: str, stem: str) -> str:
+def _store(upload: UploadedFile[Any], folder: str, stem: str) -> str:
     name = f"{folder}/{stem}{Path(upload.name or '').suffix.lower()}"
     target = media_path(name)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,8 +84,8 @@ def _custodian(agency: Agency, custodian_id: int | None) -> Agency | None:
 def job_submit(
     *,
     actor: Any,
-    ledger: UploadedFile | None,
-    materials: UploadedFile | None = None,
+    ledger: UploadedFile[Any] | None,
+    materials: UploadedFile[Any] | None = None,
     dry_run: bool = True,
     custodian_id: int | None = None,
     default_source: str = "",
@@ -111,13 +111,15 @@ def job_submit(
         errors["default_source"] = [_("默认档案来源不能超过100字")]
     if errors:
         raise ValidationFailed(_("提交的迁移文件有误，请按提示修改"), fields=errors)
-    assert ledger is not None and custodian is not None
+    assert ledger is not None
+    assert custodian is not None
     folder = f"{FOLDER}/{timezone.localdate():%Y%m}/{uuid.uuid4().hex}"
     with transaction.atomic():
         job = ImportJob.objects.create(
             agency=agency, custodian=custodian, created_by=actor, dry_run=dry_run, renumber=renumber,
             default_source=default_source, folder=folder, ledger_file=_store(ledger, folder, "ledger"),
-            ledger_name=(ledger.name or "")[-200:], materials_file=_store(materials, folder, "materials") if materials else "",
+            ledger_name=(ledger.name or "")[-200:],
+            materials_file=_store(materials, folder, "materials") if materials else "",
             materials_name=(materials.name or "")[-200:] if materials else "",
         )  # fmt: skip
         transaction.on_commit(lambda: schedule(job.pk))
@@ -132,7 +134,12 @@ def job_confirm(*, actor: Any, job_id: int) -> ImportJob:
             raise PermissionDenied(_("只有存档机构的信息采集员或系统管理员可以迁移历史数据"))
         if not dry.may_run_for_real:
             raise Conflict(_("只有无错误的试运行才能转为正式导入"), code="not_clean_dry_run")
-        if ImportJob.objects.filter(based_on=dry).exists():
+        following = ImportJob.objects.filter(based_on=dry)
+        # Again only after a real run that failed or found the database changed (nothing of it was written).
+        if (
+            following.filter(status__in=(JobStatus.QUEUED, JobStatus.RUNNING)).exists()
+            or following.filter(status=JobStatus.DONE, error_count=0).exists()
+        ):
             raise Conflict(_("该试运行已提交正式导入"), code="already_confirmed")
         job = ImportJob.objects.create(
             agency=dry.agency, custodian=dry.custodian, created_by=actor, based_on=dry, dry_run=False,
@@ -144,8 +151,15 @@ def job_confirm(*, actor: Any, job_id: int) -> ImportJob:
 
 
 def job_start_from_command(
-    *, actor: Any, agency: Agency, custodian: Agency, ledger: Path, materials: Path | None, dry_run: bool,
-    default_source: str = "", renumber: bool = False,
+    *,
+    actor: Any,
+    agency: Agency,
+    custodian: Agency,
+    ledger: Path,
+    materials: Path | None,
+    dry_run: bool,
+    default_source: str = "",
+    renumber: bool = False,
 ) -> ImportJob:
     """A run the command line starts and runs itself (the files stay where they are; no worker takes it)."""
     if not agency.holds_dossiers:
@@ -162,7 +176,8 @@ def job_start_from_command(
         agency=agency, custodian=custodian, created_by=actor, dry_run=dry_run, renumber=renumber,
         default_source=default_source.strip()[:100], folder=f"{FOLDER}/cli/{uuid.uuid4().hex}",
         ledger_file=str(ledger.resolve()), ledger_name=ledger.name[-200:],
-        materials_file=str(materials.resolve()) if materials else "", materials_name=materials.name[-200:] if materials else "",
+        materials_file=str(materials.resolve()) if materials else "",
+        materials_name=materials.name[-200:] if materials else "",
         status=JobStatus.RUNNING, started_at=now, heartbeat_at=now,
     )  # fmt: skip
 
@@ -263,7 +278,11 @@ def jobs_fail_stale(*, now: datetime.datetime | None = None, alive: frozenset[in
     return (
         ImportJob.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit)
         .exclude(pk__in=alive)
-        .update(status=JobStatus.FAILED, finished_at=now or timezone.now(), message=_("运行中断，未导入任何数据，可重新提交"))
+        .update(
+            status=JobStatus.FAILED,
+            finished_at=now or timezone.now(),
+            message=_("运行中断，未导入任何数据，可重新提交"),
+        )
     )
 
 

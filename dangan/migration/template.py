@@ -16,7 +16,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from dangan.migration.columns import HINT_PREFIX, LEDGER_COLUMNS, LEDGER_SHEET, MATERIAL_COLUMNS, MATERIALS_SHEET, Column
+from dangan.migration.columns import (
+    HINT_PREFIX,
+    LEDGER_COLUMNS,
+    LEDGER_SHEET,
+    MATERIAL_COLUMNS,
+    MATERIALS_SHEET,
+    Column,
+)
 
 FILENAME = "流动人员人事档案历史数据迁移模板.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

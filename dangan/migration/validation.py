@@ -8,6 +8,7 @@ is checked in seconds. A test holds them equal to intake's on generated people.
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass
@@ -18,7 +19,6 @@ from dangan.dossiers.models import Person
 from dangan.materials import formed
 from dangan.migration import checks
 from dangan.migration.checks import CellError
-from dangan.migration.keylog import KeyLog
 from dangan.migration.columns import (
     HINT_PREFIX,
     IGNORED_HEADERS,
@@ -32,6 +32,7 @@ from dangan.migration.columns import (
     material_class_code,
     normalise_header,
 )
+from dangan.migration.keylog import KeyLog
 from dangan.migration.reading import MAX_EXACT_NUMBER, cell_text
 from dangan.storage.models import location_code
 
@@ -179,7 +180,7 @@ class LedgerChecker(_Sheet):
         rooms = self.rooms
         parsers: dict[str, Callable[[str], Any]] = {}
         for key, month_ok in DATE_KEYS.items():
-            parsers[key] = lambda t, m=month_ok: checks.parse_date(t, today=today, month_ok=m)
+            parsers[key] = functools.partial(checks.parse_date, today=today, month_ok=month_ok)
         for key, name in CODE_KEYS.items():
             parsers[key] = _code_parser(checks.code_map(name), HEADER[key])
         for key, limit in MAX_TEXT.items():
@@ -269,9 +270,8 @@ class LedgerChecker(_Sheet):
             for key, message in (("birth_date", "非居民身份证须填写出生日期"), ("sex", "非居民身份证须填写性别")):
                 if key not in values and key not in bad:
                     fail(key, message)
-        number = values.get("id_number")
-        if number is not None and self.track:
-            self.ids.add(number, row)
+        if self.track and (known := values.get("id_number")) is not None:
+            self.ids.add(known, row)
         status = values.get("political_status")
         if status in PARTY_OR_LEAGUE and "party_joined_on" not in values and "party_joined_on" not in bad:
             fail("party_joined_on", "党员、预备党员、团员须填写入党（团）时间")

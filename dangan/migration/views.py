@@ -16,7 +16,7 @@ from dangan.core.errors import ApplicationError, NotFound
 from dangan.migration import selectors, services
 from dangan.migration.columns import LEDGER_COLUMNS, MATERIAL_COLUMNS
 from dangan.migration.forms import UploadForm
-from dangan.migration.models import ImportJob
+from dangan.migration.models import ImportJob, JobPhase
 from dangan.migration.policies import can_import, can_use_migration
 from dangan.migration.progress import live
 from dangan.migration.reports import report_response
@@ -36,10 +36,15 @@ def _job_or_404(request: HttpRequest, job_id: int) -> ImportJob:
         raise Http404(_("迁移任务不存在或无权查看")) from None
 
 
+_PHASES = {str(p.value): rank for rank, p in enumerate(JobPhase)}  # waiting, validate, import
+
+
 def _with_live_progress(job: ImportJob) -> ImportJob:
     """A run in this process may be ahead of what its table row shows (SQLite: one writer)."""
     snapshot = live(job.pk)
-    if snapshot is not None and job.is_active and (snapshot.phase, snapshot.done) >= (job.phase, job.rows_done):
+    if snapshot is None or not job.is_active:
+        return job
+    if (_PHASES.get(snapshot.phase, 0), snapshot.done) >= (_PHASES.get(job.phase, 0), job.rows_done):
         job.phase, job.rows_done, job.rows_total, job.error_count = (
             snapshot.phase, snapshot.done, snapshot.total, snapshot.errors,
         )  # fmt: skip

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import cache
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 
 from dangan.agencies.models import Agency
@@ -27,7 +29,7 @@ from dangan.dossiers.models import (
 )
 from dangan.dossiers.services import PERSON_FIELDS
 from dangan.materials.models import Material, MaterialSource, MaterialStatus
-from dangan.migration.bulk import Table, column, select_in, table
+from dangan.migration.bulk import Table, analyze, select_in, sql
 from dangan.migration.validation import place_code
 from dangan.storage.models import DossierLocation, Location, LocationMove
 
@@ -44,17 +46,30 @@ def platform_number_pattern(agency: Agency) -> re.Pattern[str]:
     return re.compile(rf"^{re.escape(agency.code[-4:])}([0-9]{{6}})$")
 
 
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return field
+
+
+@cache
 def _queries() -> dict[str, str]:
-    P, D, L, M = table(Person), table(Dossier), table(Location), table(Material)  # noqa: N806
     return {
-        "locations": f"SELECT {column(Location, 'room')}, {column(Location, 'code')}, {column(Location, 'id')} "  # noqa: S608
-        f"FROM {L} WHERE {column(Location, 'code')} IN ({{}})",
-        "dossiers": f"SELECT p.{column(Person, 'id_number')}, d.{column(Dossier, 'id')}, d.{column(Dossier, 'received_on')} "  # noqa: S608
-        f"FROM {D} d JOIN {P} p ON p.{column(Person, 'id')} = d.{column(Dossier, 'person')} "
-        f"WHERE d.{column(Dossier, 'holding_agency')} = %s AND p.{column(Person, 'id_number')} IN ({{}})",
-        "sequences": f"SELECT {column(Material, 'dossier')}, {column(Material, 'material_class')}, "  # noqa: S608
-        f"MAX({column(Material, 'sequence')}) FROM {M} WHERE {column(Material, 'dossier')} IN ({{}}) "
-        f"GROUP BY {column(Material, 'dossier')}, {column(Material, 'material_class')}",
+        "locations": sql(
+            "SELECT {storage.Location.room}, {storage.Location.code}, {storage.Location.id} "
+            "FROM {storage.Location} WHERE {storage.Location.code} IN ({})"
+        ),
+        "dossiers": sql(
+            "SELECT p.{dossiers.Person.id_number}, d.{dossiers.Dossier.id}, d.{dossiers.Dossier.received_on} "
+            "FROM {dossiers.Dossier} d "
+            "JOIN {dossiers.Person} p ON p.{dossiers.Person.id} = d.{dossiers.Dossier.person} "
+            "WHERE d.{dossiers.Dossier.holding_agency} = %s AND p.{dossiers.Person.id_number} IN ({})"
+        ),
+        "sequences": sql(
+            "SELECT {materials.Material.dossier}, {materials.Material.material_class}, "
+            "MAX({materials.Material.sequence}) FROM {materials.Material} WHERE {materials.Material.dossier} IN ({}) "
+            "GROUP BY {materials.Material.dossier}, {materials.Material.material_class}"
+        ),
     }
 
 
@@ -68,7 +83,7 @@ class Writer:
         self.prefix = agency.code[-4:]
         self.next_number = self._reserve(numbers_to_draw, highest_platform_number)
         self.dossiers = self.materials = self.shelved = 0
-        self.person_defaults = [Person._meta.get_field(name).get_default() for name in PERSON_FIELDS]
+        self.person_defaults = [_field(Person, name).get_default() for name in PERSON_FIELDS]
         by = {"placed_by": actor.pk, "moved_by": actor.pk, "received_by": actor.pk, "filed_by": actor.pk}
         self.persons = Table(Person, [*PERSON_FIELDS, "declared_none"], now=now)
         self.dossier_table = Table(
@@ -111,7 +126,9 @@ class Writer:
                 .values_list("number", flat=True)
                 .first()
             )
-            DossierNumberSequence.objects.get_or_create(agency=self.agency, defaults={"last": int(last[4:]) if last else 0})
+            DossierNumberSequence.objects.get_or_create(
+                agency=self.agency, defaults={"last": int(last[4:]) if last else 0}
+            )
             sequence = DossierNumberSequence.objects.select_for_update().get(agency=self.agency)
         first = max(sequence.last, floor) + 1
         last_drawn = max(sequence.last, floor, first + count - 1)
@@ -127,9 +144,7 @@ class Writer:
 
     def ledger_chunk(self, rows: list[dict[str, Any]]) -> None:
         defaults = self.person_defaults
-        persons = self.persons.insert(
-            [(*map(v.get, PERSON_FIELDS, defaults), v["declared_none"]) for v in rows]
-        )
+        persons = self.persons.insert([(*map(v.get, PERSON_FIELDS, defaults), v["declared_none"]) for v in rows])
         code = self.agency.code
         numbers = [v.get("number") or self._draw() for v in rows]
         dossiers = self.dossier_table.insert(
@@ -214,5 +229,11 @@ class Writer:
         self.material_table.insert(values)
         self.materials += len(values)
 
+    def ledger_done(self) -> None:
+        """The people, dossiers and places are in: the catalogue's lookups join them."""
+        analyze([Person, Dossier, Location, DossierLocation])
+
     def finish(self) -> None:
-        """Nothing is left pending: every chunk was written as it came."""
+        """Every chunk was written as it came; the statistics follow the tables' new sizes (the next run's checks)."""
+        analyze([Person, Dossier, EducationRecord, EmploymentRecord, TitleRecord, QualificationRecord,
+                 PartyMembership, Location, DossierLocation, LocationMove, Material])  # fmt: skip

@@ -25,7 +25,9 @@ HOLDER = "370602"  # 芝罘区: keeps its own paper
 def rooms(agencies: dict[str, Agency]) -> dict[str, Room]:
     agency = agencies[HOLDER]
     return {
-        ROOM: Room.objects.create(agency=agency, name=ROOM, kind=RoomKind.STOREROOM, protections=list(checklist().keys)),
+        ROOM: Room.objects.create(
+            agency=agency, name=ROOM, kind=RoomKind.STOREROOM, protections=list(checklist().keys)
+        ),
         READING_ROOM: Room.objects.create(agency=agency, name=READING_ROOM, kind=RoomKind.READING_ROOM),
     }
 
@@ -66,7 +68,8 @@ def hold_conflicts(plan: LedgerPlan, agency: Agency, room: Room) -> None:
     user = None
     for j, (_index, place) in enumerate(found["place_taken"]):
         held = dossier(plan.spare_person(150 + j), f"DP{j:04d}")
-        cabinet, tier, position = place  # type: ignore[misc]
+        assert isinstance(place, tuple)
+        cabinet, tier, position = place
         location = Location.objects.create(
             room=room, cabinet=cabinet, tier=tier, position=position,
             code=location_code(room.name, cabinet, tier, position),

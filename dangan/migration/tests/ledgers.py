@@ -156,7 +156,17 @@ class LedgerPlan:
             [p.id_number, "1", "干部履历表", f"{work.year}.{work.month:02d}", "1", str(rnd.randrange(1, 9)), ""],
         ]
         if index % 3 == 0:
-            materials.append([p.id_number, rnd.choice(("4-1", "学历学位材料", "履历材料", "10")), "毕业生登记表", str(work.year), "", "2", "原件"])
+            materials.append(
+                [
+                    p.id_number,
+                    rnd.choice(("4-1", "学历学位材料", "履历材料", "10")),
+                    "毕业生登记表",
+                    str(work.year),
+                    "",
+                    "2",
+                    "原件",
+                ]
+            )
         if planted and kind:
             self._plant(kind, index, row, materials)
         return row, materials
@@ -235,7 +245,10 @@ class LedgerPlan:
         stem = name or ("planted" if planted else "fixed")
         ledger, catalogue = folder / f"{stem}-ledger.csv", folder / f"{stem}-materials.csv"
         written = Written(ledger, catalogue, 0, 0)
-        with ledger.open("w", encoding=encoding, newline="") as lh, catalogue.open("w", encoding=encoding, newline="") as mh:
+        with (
+            ledger.open("w", encoding=encoding, newline="") as lh,
+            catalogue.open("w", encoding=encoding, newline="") as mh,
+        ):
             lw, mw = csv.writer(lh), csv.writer(mh)
             lw.writerow(HEADERS)
             mw.writerow(MATERIAL_HEADERS)

@@ -31,7 +31,8 @@ def test_csv_in_gbk_or_utf8_with_or_without_bom(plan, tmp_path, rooms, run_ledge
     assert csv_encoding(written.ledger) == {"gbk": "gb18030", "utf-8-sig": "utf-8-sig", "utf-8": "utf-8"}[encoding]
     job = run_ledger(written.ledger, written.materials, default_source="原行业中心")
     assert job.error_count == 0, job.errors_preview
-    assert job.imported_count == 40 and job.materials_count == written.material_rows
+    assert job.imported_count == 40
+    assert job.materials_count == written.material_rows
     first = next(r for i, r in enumerate(iter_rows(written.ledger, encoding)) if i == 1)
     person = Person.objects.get(id_number=first[HEADERS.index("证件号码")])
     assert person.name == first[HEADERS.index("姓名")]
@@ -123,11 +124,23 @@ def test_headers_that_do_not_belong_are_reported_at_row_one(tmp_path, rooms, run
     found = {(e["row"], e["column"], e["message"]) for e in job.errors_preview}
     assert (1, "备用字段", "无法识别的列名，请使用平台提供的模板（多余的列请删除）") in found
     assert (1, "存档类型", "缺少必填列") in found
-    assert all(e["row"] == 1 for e in job.errors_preview), job.errors_preview  # the row itself is checked, the missing column is not repeated
+    assert all(e["row"] == 1 for e in job.errors_preview), (
+        job.errors_preview
+    )  # the row itself is checked, the missing column is not repeated
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     job = run_ledger(empty, dry_run=True)
-    assert job.error_count == 1 and "表头" in job.errors_preview[0]["message"]
+    assert job.error_count == 1
+    assert "表头" in job.errors_preview[0]["message"]
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_reported_not_crashed_on(tmp_path, rooms, run_ledger):
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    job = run_ledger(path, dry_run=True)
+    assert job.status == JobStatus.DONE
+    assert job.error_count == 1
+    assert "无法读取该 Excel 文件" in job.errors_preview[0]["message"]
 
 
 def test_a_report_lists_every_error_with_row_column_value_and_message(tmp_path, rooms, run_ledger):
@@ -135,9 +148,12 @@ def test_a_report_lists_every_error_with_row_column_value_and_message(tmp_path, 
     written = plan.write(tmp_path, planted=True)
     job = run_ledger(written.ledger, written.materials, default_source="x")
     rows = list(load_workbook(media_path(job.report_file), read_only=True).active.iter_rows(values_only=True))
-    assert rows[1][:3] == ("档案台账", 5, "联系电话") and rows[1][3] == "12345" and "手机" in rows[1][4]
+    assert rows[1][:3] == ("档案台账", 5, "联系电话")
+    assert rows[1][3] == "12345"
+    assert "手机" in rows[1][4]
     assert rows[2][:4] == ("档案台账", 10, "民族", "火星族")
-    assert Dossier.objects.count() == 0 and Material.objects.count() == 0
+    assert Dossier.objects.count() == 0
+    assert Material.objects.count() == 0
 
 
 @pytest.mark.parametrize(

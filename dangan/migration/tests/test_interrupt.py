@@ -50,12 +50,14 @@ def test_an_interrupted_run_leaves_nothing_and_runs_again(small_ledger, rooms, r
     assert calls["n"] == 3
     assert counts() == before
     job = ImportJob.objects.get()
-    assert job.status == JobStatus.FAILED and "已全部撤销" in job.message
+    assert job.status == JobStatus.FAILED
+    assert "已全部撤销" in job.message
     assert AuditEvent.objects.filter(action="migration.failed").count() == 1
     assert not AuditEvent.objects.filter(action="migration.imported").exists()
 
     monkeypatch.setattr(Writer, where, original)
     again = run_ledger(small_ledger.ledger, small_ledger.materials, default_source="原行业中心")
-    assert again.status == JobStatus.DONE and again.imported_count == 3_500
+    assert again.status == JobStatus.DONE
+    assert again.imported_count == 3_500
     assert Person.objects.count() == before["Person"] + 3_500
     assert Material.objects.count() == small_ledger.material_rows

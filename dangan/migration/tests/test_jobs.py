@@ -12,9 +12,9 @@ from dangan.dossiers.models import Dossier
 from dangan.migration.models import ImportJob, JobPhase, JobStatus
 from dangan.migration.progress import JobProgress
 from dangan.migration.services import wait_for_inline_jobs
+from dangan.migration.template import XLSX
 from dangan.migration.tests.conftest import HOLDER
 from dangan.migration.tests.ledgers import LedgerPlan
-from dangan.migration.template import XLSX
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +68,8 @@ def test_page_permission_matrix(client, scene, make_staff, page, who):
     url = reverse(name, args=[scene[job].pk] if job else [])
     response = getattr(client, method)(url)
     if who == "anonymous":
-        assert response.status_code == 302 and response["Location"].startswith(reverse("agencies:login"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("agencies:login"))
     else:
         assert response.status_code == expected[who]
 
@@ -80,19 +81,28 @@ def test_the_job_page_shows_progress_and_polls_while_the_job_runs(client, scene,
     )
     client.force_login(clerk)
     body = client.get(reverse("migration:job", args=[job.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in body and 'value="30"' in body and "300 / 1000" in body
+    assert 'hx-trigger="every 1s"' in body
+    assert 'value="30"' in body
+    assert "300 / 1000" in body
     JobProgress(job.pk)("validate", 600, 1000, 2)  # a run in this process, ahead of the table
     fragment = client.get(reverse("migration:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
-    assert 'value="60"' in fragment.content.decode() and "HX-Refresh" not in fragment
+    assert 'value="60"' in fragment.content.decode()
+    assert "HX-Refresh" not in fragment
+    JobProgress(job.pk)("import", 100, 1000, 0)  # the real run's second half (SQLite: only in this process)
+    fragment = client.get(reverse("migration:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert 'value="10"' in fragment.content.decode()  # a dry run's bar: 100 of 1,000
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
     fragment = client.get(reverse("migration:job_progress", args=[job.pk]), HTTP_HX_REQUEST="true")
-    assert fragment["HX-Refresh"] == "true" and "every 1s" not in fragment.content.decode()
+    assert fragment["HX-Refresh"] == "true"
+    assert "every 1s" not in fragment.content.decode()
 
 
 def test_a_job_with_errors_shows_them_and_offers_the_report(client, scene, clerk):
     client.force_login(clerk)
     body = client.get(reverse("migration:job", args=[scene["with_errors"].pk])).content.decode()
-    assert "联系电话" in body and "手机" in body and reverse("migration:job_report", args=[scene["with_errors"].pk]) in body
+    assert "联系电话" in body
+    assert "手机" in body
+    assert reverse("migration:job_report", args=[scene["with_errors"].pk]) in body
     assert 'data-testid="confirm"' not in body
     clean = client.get(reverse("migration:job", args=[scene["clean_dry"].pk])).content.decode()
     assert 'data-testid="confirm"' in clean
@@ -115,14 +125,16 @@ def test_the_console_runs_a_dry_run_then_the_real_run_in_the_background(client, 
     assert dry.rows_done == dry.rows_total == 25 + clean.material_rows
     assert Dossier.objects.count() == 0
     page = client.get(response["Location"]).content.decode()
-    assert "试运行通过" in page and 'value="100"' in page
+    assert "试运行通过" in page
+    assert 'value="100"' in page
 
     confirmed = client.post(reverse("migration:job_confirm", args=[dry.pk]))
     wait_for_inline_jobs()
     real = ImportJob.objects.exclude(pk=dry.pk).get()
     assert confirmed["Location"] == reverse("migration:job", args=[real.pk])
     assert (real.status, real.dry_run, real.based_on_id, real.imported_count) == (JobStatus.DONE, False, dry.pk, 25)
-    assert real.materials_count == clean.material_rows and Dossier.objects.count() == 25
+    assert real.materials_count == clean.material_rows
+    assert Dossier.objects.count() == 25
     again = client.post(reverse("migration:job_confirm", args=[dry.pk]), follow=True)
     assert "已提交正式导入" in again.content.decode()
 
@@ -131,7 +143,8 @@ def test_the_upload_form_refuses_what_it_cannot_read(client, clerk, rooms):
     client.force_login(clerk)
     bad = SimpleUploadedFile("台账.txt", b"x", content_type="text/plain")
     response = client.post(reverse("migration:home"), {"ledger": bad, "custodian": rooms["库房1"].agency_id})
-    assert response.status_code == 200 and "只接受 .xlsx 或 .csv 文件" in response.content.decode()
+    assert response.status_code == 200
+    assert "只接受 .xlsx 或 .csv 文件" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
@@ -157,7 +170,8 @@ def test_api_submits_a_ledger_and_reports_its_job(api, files, rooms, settings, m
     done = api.get(f"/api/v1/imports/{body['id']}/").json()
     assert (done["status"], done["ledger_rows"], done["error_count"], done["percent"]) == ("done", 25, 0, 100)
     confirmed = api.post(f"/api/v1/imports/{body['id']}/confirm/")
-    assert confirmed.status_code == 201 and confirmed.json()["dry_run"] is False
+    assert confirmed.status_code == 201
+    assert confirmed.json()["dry_run"] is False
 
     other = make_staff("370683", Role.DATA_CLERK)
     api.force_authenticate(other)
@@ -169,22 +183,29 @@ def test_api_submits_a_ledger_and_reports_its_job(api, files, rooms, settings, m
 
 def test_api_refusals_and_downloads(api, scene):
     missing = api.post("/api/v1/imports/", {}, format="multipart")
-    assert missing.status_code == 400 and "ledger" in missing.json()["fields"]
+    assert missing.status_code == 400
+    assert "ledger" in missing.json()["fields"]
     wrong = api.post("/api/v1/imports/", {"ledger": SimpleUploadedFile("a.pdf", b"%PDF")}, format="multipart")
-    assert wrong.status_code == 400 and wrong.json()["fields"]["ledger"]
+    assert wrong.status_code == 400
+    assert wrong.json()["fields"]["ledger"]
     custodian = api.post(
         "/api/v1/imports/", {"ledger": SimpleUploadedFile("a.csv", b"x"), "custodian": "370683"}, format="multipart"
     )
-    assert custodian.status_code == 400 and "custodian" in custodian.json()["fields"]
+    assert custodian.status_code == 400
+    assert "custodian" in custodian.json()["fields"]
     refused = api.post(f"/api/v1/imports/{scene['with_errors'].pk}/confirm/")
-    assert refused.status_code == 409 and refused.json()["code"] == "not_clean_dry_run"
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "not_clean_dry_run"
     report = api.get(f"/api/v1/imports/{scene['with_errors'].pk}/report/")
-    assert report.status_code == 200 and report["Content-Type"] == XLSX
+    assert report.status_code == 200
+    assert report["Content-Type"] == XLSX
     assert api.get(f"/api/v1/imports/{scene['clean_dry'].pk}/report/").status_code == 404
     template = api.get("/api/v1/imports/template/")
-    assert template.status_code == 200 and template["Content-Type"] == XLSX
+    assert template.status_code == 200
+    assert template["Content-Type"] == XLSX
     detail = api.get(f"/api/v1/imports/{scene['with_errors'].pk}/").json()
-    assert detail["has_report"] is True and detail["errors"][0]["column"] == "联系电话"
+    assert detail["has_report"] is True
+    assert detail["first_errors"][0]["column"] == "联系电话"
 
 
 # --- The command line -----------------------------------------------------------------------------------
@@ -197,12 +218,31 @@ def test_the_command_line_shows_a_progress_bar_and_refuses_a_file_with_errors(fi
     with pytest.raises(CommandError, match="1 处错误"):
         call_command("import_ledger", str(planted.ledger), "--agency", HOLDER, "--materials", str(planted.materials),
                      "--source", "原行业中心", stdout=out)  # fmt: skip
-    assert "\r校验 [" in out.getvalue() and "错误报告" in out.getvalue()
+    assert "\r校验 [" in out.getvalue()
+    assert "错误报告" in out.getvalue()
     assert Dossier.objects.count() == 0
     out = io.StringIO()
     call_command("import_ledger", str(clean.ledger), "--agency", HOLDER, "--materials", str(clean.materials),
                  "--source", "原行业中心", stdout=out)  # fmt: skip
     text = out.getvalue()
-    assert "\r导入 [" in text and "100%" in text and "已导入 25 份档案" in text
+    assert "\r导入 [" in text
+    assert "100%" in text
+    assert "已导入 25 份档案" in text
     assert Dossier.objects.count() == 25
     assert ImportJob.objects.filter(created_by__username="migration", status=JobStatus.DONE).count() == 2
+
+
+def test_a_clean_dry_run_is_confirmed_once_unless_its_real_run_failed(scene, clerk):
+    from dangan.core.errors import Conflict
+    from dangan.migration.services import job_confirm
+
+    dry = scene["clean_dry"]
+    real = job_confirm(actor=clerk, job_id=dry.pk)
+    with pytest.raises(Conflict):
+        job_confirm(actor=clerk, job_id=dry.pk)  # queued already
+    ImportJob.objects.filter(pk=real.pk).update(status=JobStatus.FAILED)
+    again = job_confirm(actor=clerk, job_id=dry.pk)  # nothing of the failed run was written: run it again
+    assert again.based_on_id == dry.pk
+    ImportJob.objects.filter(pk=again.pk).update(status=JobStatus.DONE, imported_count=25)
+    with pytest.raises(Conflict):
+        job_confirm(actor=clerk, job_id=dry.pk)

@@ -14,7 +14,10 @@ SYSTEM_USERNAME = "migration"
 
 
 class Command(BaseCommand):
-    help = "Import a historical ledger (R36, R47): check every row, then — unless --dry-run — write it all in one transaction."
+    help = (
+        "Import a historical ledger (R36, R47): check every row, then — unless --dry-run — write it all in one "
+        "transaction."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", type=Path, help="the ledger: the platform's template (.xlsx) or a CSV file")
@@ -24,7 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--source", default="", help="default 档案来源 (e.g. the former sector agency)")
         parser.add_argument("--renumber", action="store_true", help="draw new numbers; old ones go to 档案来源")
-        parser.add_argument("--user", default=None, help="username recorded as the importer (default: a system account)")
+        parser.add_argument(
+            "--user", default=None, help="username recorded as the importer (default: a system account)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         agency = Agency.objects.filter(code=options["agency"]).first()
@@ -52,7 +57,9 @@ class Command(BaseCommand):
         finally:
             bar.finish()
         seconds = (datetime.datetime.now() - started).total_seconds()
-        self.stdout.write(f"{job.message}（台账 {job.ledger_rows:,} 行，材料 {job.material_rows:,} 行，用时 {seconds:.1f} 秒）")
+        self.stdout.write(
+            f"{job.message}（台账 {job.ledger_rows:,} 行，材料 {job.material_rows:,} 行，用时 {seconds:.1f} 秒）"
+        )
         if job.error_count:
             self.stdout.write(f"错误报告：{media_path(job.report_file)}")
             raise CommandError(f"发现 {job.error_count} 处错误，未导入任何数据")

@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 continue
             try:
                 job = job_run(job_id)
-            except Exception as exc:  # noqa: BLE001  (the job is marked failed and rolled back; the worker goes on)
+            except Exception as exc:
                 logger.exception("import job %s failed", job_id)
                 self.stderr.write(f"任务 {job_id} 失败：{exc!r}")
             else:

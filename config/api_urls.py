@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("dangan.lending.api_urls")),
     path("", include("dangan.reviews.api_urls")),
     path("", include("dangan.analytics.api_urls")),
+    path("", include("dangan.migration.api_urls")),
     path("", include("dangan.certificates.api_urls")),
     path("", include("dangan.ratings.api_urls")),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "dangan.ratings",
     "dangan.portal",
     "dangan.analytics",
+    "dangan.migration",
     "dangan.console",
     "dangan.demo",
 ]
@@ -207,3 +209,6 @@ DANGAN_MIN_READERS = env_int("DANGAN_MIN_READERS", 2)
 
 # Agency codes of the top of the hierarchy, used by demo data and scoping.
 DANGAN_PROVINCE_REGION = "370000"
+
+# Import jobs (dangan.migration): None = inline thread when DEBUG or on SQLite, else `manage.py import_worker`.
+DANGAN_JOBS_INLINE: bool | None = env_bool("DANGAN_JOBS_INLINE", False) if "DANGAN_JOBS_INLINE" in os.environ else None

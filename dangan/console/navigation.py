@@ -49,6 +49,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem(str(_("出具证明")), "certificates:home", ALL),
     NavItem(str(_("好差评")), "ratings:home", ALL),
     NavItem(str(_("统计分析")), "analytics:home", ALL),
+    NavItem(str(_("历史数据迁移")), "migration:home", frozenset({Role.DATA_CLERK, Role.ADMINISTRATOR})),
     NavItem(str(_("接口文档")), "api-docs", frozenset({Role.ADMINISTRATOR})),
 )
 

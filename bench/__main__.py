@@ -20,6 +20,7 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=300)
     parser.add_argument("--load-seconds", type=float, default=15)
     parser.add_argument("--port", type=int, default=8790)
+    parser.add_argument("--ledger-rows", type=int, help="rows of the migration template (default: 10,000 small, else 100,000)")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -39,6 +40,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from bench import measure
+    from bench.ledger import ledger_import
     from bench.generate import generate
 
     call_command("migrate", verbosity=0)
@@ -57,6 +59,8 @@ def main() -> None:
     results += measure.dashboard(supervisor)
     print("service operations …")
     results += measure.service_ops({"clerk": clerk})
+    print("ledger import …")
+    results += ledger_import(clerk, args.ledger_rows or min(persons, 100_000))
     print("export memory …")
     results += measure.dashboard_export_memory(supervisor)
     with measure.Server(args.port) as server:

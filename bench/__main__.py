@@ -20,7 +20,9 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=300)
     parser.add_argument("--load-seconds", type=float, default=15)
     parser.add_argument("--port", type=int, default=8790)
-    parser.add_argument("--ledger-rows", type=int, help="rows of the migration template (default: 10,000 small, else 100,000)")
+    parser.add_argument(
+        "--ledger-rows", type=int, help="rows of the migration template (default: 10,000 small, else 100,000)"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -40,8 +42,8 @@ def main() -> None:
     from django.core.management import call_command
 
     from bench import measure
-    from bench.ledger import ledger_import
     from bench.generate import generate
+    from bench.ledger import ledger_import
 
     call_command("migrate", verbosity=0)
     persons = SCALES[args.scale]

@@ -26,7 +26,9 @@ def _without_stock_ids(written: Any, folder: Path) -> tuple[Path, Path, int]:
     taken: set[str] = set()
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 5000):
-            cursor.execute("SELECT id_number FROM dossiers_person WHERE id_number = ANY(%s)", [ids[start : start + 5000]])
+            cursor.execute(
+                "SELECT id_number FROM dossiers_person WHERE id_number = ANY(%s)", [ids[start : start + 5000]]
+            )
             taken.update(r[0] for r in cursor.fetchall())
     ledger, materials = folder / "bench-ledger.csv", folder / "bench-materials.csv"
     kept = 0
@@ -86,7 +88,12 @@ def ledger_import(actor: Any, rows: int, log: Any = print) -> list[Result]:
 
     def run(dry_run: bool) -> tuple[float, Any]:
         job = job_start_from_command(
-            actor=actor, agency=holder, custodian=holder, ledger=ledger, materials=materials, dry_run=dry_run,
+            actor=actor,
+            agency=holder,
+            custodian=holder,
+            ledger=ledger,
+            materials=materials,
+            dry_run=dry_run,
             default_source="原烟台市交通运输局人才交流中心",
         )
         began = time.perf_counter()

@@ -32,6 +32,7 @@ NAV: tuple[NavItem, ...] = (
         "agreements:home",
         frozenset({Role.COUNTER_CLERK, Role.ONLINE_OFFICER, Role.APPROVER, Role.SUPERVISOR, Role.ADMINISTRATOR}),
     ),
+    NavItem(str(_("单位网上报告")), "employer_reports:queue", frozenset({Role.COUNTER_CLERK, Role.ONLINE_OFFICER})),
     NavItem(str(_("办件")), "casework:list", ALL),
     NavItem(str(_("今日待办")), "casework:today", frozenset({Role.ONLINE_OFFICER, Role.COUNTER_CLERK, Role.APPROVER})),
     NavItem(str(_("档案转递")), "transfers:list", ALL),

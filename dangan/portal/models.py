@@ -1,8 +1,14 @@
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from dangan.agreements.models import ChangeField, ExitChoice
 
 
 class AccountKind(models.TextChoices):
@@ -52,3 +58,89 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ReportKind(models.TextChoices):
+    DEPARTURE = "departure", _("职工离职报告")
+    CHANGE = "change", _("单位信息变更报告")
+
+
+class ReportStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待存档机构审核")
+    ACCEPTED = "accepted", _("已登记")
+    REJECTED = "rejected", _("已退回")
+
+
+class EmployerReport(models.Model):
+    """An employer's online report of an employee's departure (annex 1 §三6) or of a change of its registered
+    information (annex 1 §三7). It changes no record by itself: a clerk of the agency holding the agreement
+    accepts it (the agreements service then records the departure or the change) or rejects it with a reason."""
+
+    kind = models.CharField(_("报告类型"), max_length=10, choices=ReportKind.choices)
+    account = models.ForeignKey(PortalAccount, on_delete=models.PROTECT, related_name="employer_reports")
+    # The employer is its credit code (R24); the agreement in force when the report was made.
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, db_index=True)
+    agreement = models.ForeignKey(
+        "agreements.EmployerAgreement", verbose_name=_("委托集体存档协议"), on_delete=models.PROTECT, related_name="+"
+    )
+    # A departure (annex 1 §三6): who left, when, and the employee's choice.
+    entry = models.ForeignKey(
+        "agreements.RosterEntry", verbose_name=_("离职职工"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )  # fmt: skip
+    left_on = models.DateField(_("离职日期"), null=True, blank=True)
+    choice = models.CharField(_("离职后档案去向"), max_length=10, choices=ExitChoice.choices, blank=True)
+    transfer_to = models.CharField(_("拟转往单位或机构"), max_length=100, blank=True)
+    personal_services = models.JSONField(_("个人委托存档服务事项"), default=list, blank=True)
+    # A change (annex 1 §三7): one line of the change form.
+    field = models.CharField(_("变更内容"), max_length=24, choices=ChangeField.choices, blank=True)
+    new_value = models.CharField(_("变更后信息"), max_length=200, blank=True)
+    effective_on = models.DateField(_("变更日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    submitted_at = models.DateTimeField(_("报告时间"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.SUBMITTED, db_index=True
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reject_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
+    change_record = models.ForeignKey(
+        "agreements.ChangeRecord", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("单位网上报告")
+        verbose_name_plural = _("单位网上报告")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(kind="departure", status="submitted"),
+                name="one_pending_departure_report_per_entry",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="departure")
+                | (Q(entry__isnull=False) & Q(left_on__isnull=False) & Q(choice__in=["personal", "transfer"])),
+                name="departure_report_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="change") | (~Q(field="") & Q(effective_on__isnull=False)),
+                name="change_report_complete",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(reject_reason=""), name="rejected_report_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="submitted") | Q(reviewed_at__isnull=False), name="reviewed_report_has_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def submitted_on(self) -> datetime.date:
+        """The day the employer reported, in local time: the report date of a change (R28)."""
+        return timezone.localdate(self.submitted_at)

@@ -14,6 +14,7 @@ from dangan.casework.models import ServiceRequest
 from dangan.certificates.papers import verify_url
 from dangan.certificates.selectors import portal_certificates
 from dangan.portal.models import AccountKind, PortalAccount
+from dangan.portal.selectors import my_reports, pending_departures, report_summary
 from dangan.ratings.grades import Grade
 from dangan.ratings.models import Rating
 
@@ -43,8 +44,17 @@ def agreement_section(account: PortalAccount) -> SafeString | None:
             .filter(agreement__in=agreements, status=RosterStatus.ACTIVE)
             .order_by("dossier__person__name")[:200]
         )
-        context = {"agreements": agreements, "employees": employees}
+        context = {"agreements": agreements, "employees": employees, "pending": pending_departures(account)}
     return mark_safe(render_to_string("portal/_agreement.html", {"account": account, **context}))  # noqa: S308
+
+
+def reports_section(account: PortalAccount) -> SafeString | None:
+    """An employer's reports of departures and changes, with their status and outcome."""
+    if account.kind != AccountKind.EMPLOYER:
+        return None
+    reports = list(my_reports(account).select_related("reviewed_by__staff")[:50])
+    rows = [{"r": r, "summary": report_summary(r)} for r in reports]
+    return mark_safe(render_to_string("portal/_reports.html", {"rows": rows}))  # noqa: S308
 
 
 def certificate_section(

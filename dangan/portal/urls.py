@@ -13,4 +13,6 @@ urlpatterns = [
     path("requests/<int:pk>/", views.request_detail, name="request"),
     path("requests/<int:pk>/rate/", views.rate, name="rate"),
     path("certificates/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
+    path("roster/<int:entry_id>/departure/", views.report_departure, name="report_departure"),
+    path("employer/change/", views.report_change, name="report_change"),
 ]

@@ -5,10 +5,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangan.audit.services import record
@@ -18,10 +20,10 @@ from dangan.certificates.selectors import certificate_types
 from dangan.core.errors import ApplicationError
 from dangan.core.forms import add_service_errors
 from dangan.core.pdf import pdf_response
-from dangan.portal import selectors, services
-from dangan.portal.forms import SignInForm, SignUpForm
-from dangan.portal.models import PortalAccount
-from dangan.portal.sections import agreement_section, certificate_section, rating_section
+from dangan.portal import reports, selectors, services
+from dangan.portal.forms import ChangeReportForm, DepartureReportForm, SignInForm, SignUpForm
+from dangan.portal.models import AccountKind, PortalAccount
+from dangan.portal.sections import agreement_section, certificate_section, rating_section, reports_section
 from dangan.ratings.services import rating_submit
 
 
@@ -105,7 +107,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # Sections of the home page: callables (account) → html or None.
-HOME_SECTIONS: list[Any] = [agreement_section]
+HOME_SECTIONS: list[Any] = [agreement_section, reports_section]
 
 
 @portal_login_required
@@ -196,3 +198,78 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, "感谢您的评价")
     return HttpResponseRedirect(reverse("portal:request", args=[pk]))
+
+
+def employer_required(view: Any) -> Any:
+    """Pages of an employer account only; a person's account is refused (403)."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        account: PortalAccount = request.account  # type: ignore[attr-defined]
+        if account.kind != AccountKind.EMPLOYER or not account.credit_code:
+            raise DjangoPermissionDenied(_("只有用人单位账号可以办理"))
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
+
+    return portal_login_required(wrapper)
+
+
+def _report_page(request: HttpRequest, form: Any, *, title: str, intro: str, submit: str, **extra: Any) -> HttpResponse:
+    context = {"form": form, "title": title, "intro": intro, "submit": submit, **extra}
+    return render(request, "portal/report_form.html", context)
+
+
+@employer_required
+@require_http_methods(["GET", "POST"])
+def report_departure(request: HttpRequest, entry_id: int) -> HttpResponse:
+    """The employer reports an employee's departure and the employee's choice (annex 1 §三6)."""
+    account: PortalAccount = request.account  # type: ignore[attr-defined]
+    entry = selectors.my_roster_entry(account, entry_id)
+    if entry is None:
+        raise Http404(_("本单位委托存档名册中没有该职工"))
+    form = DepartureReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reports.report_departure_submit(
+                user=request.user, entry_id=entry.pk, left_on=data["left_on"], choice=data["choice"] or "",
+                transfer_to=data["transfer_to"], personal_services=data["personal_services"], note=data["note"],
+            )  # fmt: skip
+        except ApplicationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, _("已提交%(n)s的离职报告，请等待存档机构审核") % {"n": entry.dossier.person.name})
+            return HttpResponseRedirect(reverse("portal:home") + "#reports")
+    return _report_page(
+        request, form, title=_("报告职工离职：%(n)s") % {"n": entry.dossier.person.name}, entry=entry,
+        submit=_("提交离职报告"),
+        intro=_("职工离职后，请按本人意愿选择签订个人委托存档协议，或办理档案转出（附件1 三6）。存档机构审核后登记。"),
+    )  # fmt: skip
+
+
+@employer_required
+@require_http_methods(["GET", "POST"])
+def report_change(request: HttpRequest) -> HttpResponse:
+    """The employer reports a change of its registered information (annex 1 §三7)."""
+    account: PortalAccount = request.account  # type: ignore[attr-defined]
+    employer = selectors.my_employer(account)
+    if employer is None:
+        raise Http404(_("本单位没有履行中的委托集体存档协议"))
+    form = ChangeReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            reports.report_change_submit(
+                user=request.user, field=data["field"], new_value=data["new_value"],
+                effective_on=data["effective_on"], note=data["note"],
+            )  # fmt: skip
+        except ApplicationError as exc:
+            add_service_errors(exc, form)
+        else:
+            messages.success(request, _("已提交单位信息变更报告，请等待存档机构审核"))
+            return HttpResponseRedirect(reverse("portal:home") + "#reports")
+    return _report_page(
+        request, form, title=_("报告单位信息变更"), submit=_("提交变更报告"),
+        facts=selectors.employer_facts(employer),
+        intro=_("单位名称、法定代表人、地址等信息变更，请在变更后一个月内报告，每项变更填写一次（附件1 三7）。"),
+    )  # fmt: skip

@@ -1,21 +1,23 @@
-"""One migration run (R36, R47): a streaming pass that checks every row, then — only when the file is
-clean and the run is real — a second streaming pass that writes everything in ONE transaction.
+"""One migration run (R36, R47): a streaming pass that checks every row; a real run writes the rows in the
+same pass, in ONE transaction that stays only when the whole file was clean (`_Sink`).
 
-Memory stays flat: rows are never held together; only the keys that reveal duplicates inside the file
-(ID numbers, dossier numbers, places) are remembered, and errors spill to a temporary file.
+Memory stays flat: rows are never held together (a chunk of 1,000 at most); only the keys that reveal
+duplicates inside the file (ID numbers, dossier numbers, places) and a real run's person keys are remembered,
+and errors spill to a temporary file.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
-from collections.abc import Container, Iterator
+from collections.abc import Callable, Container, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 
 from dangan.agencies.models import Agency
@@ -30,7 +32,7 @@ from dangan.migration.writing import Writer, platform_number_pattern
 from dangan.storage.models import Room as RoomModel
 
 CHECK_CHUNK = 5000  # rows whose duplicates are looked up in the database together
-INSERT_CHUNK = 1000  # rows written together (bulk_create)
+INSERT_CHUNK = 1000  # rows written together (and looked up together while a real run writes as it checks)
 PROGRESS_EVERY = 500
 
 
@@ -135,20 +137,22 @@ def _conflict_queries() -> dict[str, str]:
     return {
         "people": bulk.sql(
             "SELECT p.{dossiers.Person.id_number}, d.{dossiers.Dossier.number}, a.{agencies.Agency.short_name}, "
-            "d.{dossiers.Dossier.status} FROM {dossiers.Person} p "
+            "d.{dossiers.Dossier.status}, p.{dossiers.Person.id} FROM {dossiers.Person} p "
             "LEFT JOIN {dossiers.Dossier} d ON d.{dossiers.Dossier.person} = p.{dossiers.Person.id} "
             "LEFT JOIN {agencies.Agency} a ON a.{agencies.Agency.id} = d.{dossiers.Dossier.holding_agency} "
             "WHERE p.{dossiers.Person.id_number} IN ({})"
         ),
         "numbers": bulk.sql(
-            "SELECT {dossiers.Dossier.number} FROM {dossiers.Dossier} "
+            "SELECT {dossiers.Dossier.number}, {dossiers.Dossier.person} FROM {dossiers.Dossier} "
             "WHERE {dossiers.Dossier.holding_agency} = %s AND {dossiers.Dossier.number} IN ({})"
         ),
         "barcodes": bulk.sql(
-            "SELECT {dossiers.Dossier.barcode} FROM {dossiers.Dossier} WHERE {dossiers.Dossier.barcode} IN ({})"
+            "SELECT {dossiers.Dossier.barcode}, {dossiers.Dossier.person} FROM {dossiers.Dossier} "
+            "WHERE {dossiers.Dossier.barcode} IN ({})"
         ),
         "places": bulk.sql(
-            "SELECT l.{storage.Location.room}, l.{storage.Location.code}, d.{dossiers.Dossier.number} "
+            "SELECT l.{storage.Location.room}, l.{storage.Location.code}, d.{dossiers.Dossier.number}, "
+            "d.{dossiers.Dossier.person} "
             "FROM {storage.DossierLocation} dl "
             "JOIN {storage.Location} l ON l.{storage.Location.id} = dl.{storage.DossierLocation.location} "
             "JOIN {dossiers.Dossier} d ON d.{dossiers.Dossier.id} = dl.{storage.DossierLocation.dossier} "
@@ -157,28 +161,41 @@ def _conflict_queries() -> dict[str, str]:
     }
 
 
-def _conflicts(run: Run, pending: list[_Pending]) -> list[RowError]:
-    """Rows that clash with what the database already holds: the person (by ID number), the number, the place."""
+def _conflicts(run: Run, pending: list[_Pending], sink: _Sink | None = None) -> list[RowError]:
+    """Rows that clash with what the database already holds: the person (by ID number), the number, the place.
+
+    A run that writes as it checks finds its own earlier rows too: never conflicts, but repeats inside the file
+    (reported at the end of the pass) or a number of the platform's form it has already drawn (a clean file is
+    then written by a second pass); either stops its writing."""
     errors: list[RowError] = []
     if not pending:
         return errors
     sheet = "档案台账"
     queries = _conflict_queries()
-    people = {row[0]: row[1:] for row in bulk.select_in(queries["people"], (p.id_number for p in pending))}
+
+    def theirs(found: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        if sink is None:
+            return found
+        kept = [row for row in found if not sink.ours(row[-1])]
+        if len(kept) < len(found):  # a repeat inside the file, or a number this run drew: stop writing
+            sink.stop(restart=True)
+        return kept
+
+    people = {row[0]: row[1:4] for row in theirs(bulk.select_in(queries["people"], (p.id_number for p in pending)))}
     numbers = [p.number for p in pending if p.number]
     taken_numbers: set[str] = set()
     taken_barcodes: set[str] = set()
     prefix = f"DA{run.agency.code}"
     if numbers:
-        taken_numbers = {row[0] for row in bulk.select_in(queries["numbers"], numbers, extra=[run.agency.pk])}
-        taken_barcodes = {row[0] for row in bulk.select_in(queries["barcodes"], (prefix + n for n in numbers))}
+        taken_numbers = {row[0] for row in theirs(bulk.select_in(queries["numbers"], numbers, extra=[run.agency.pk]))}
+        taken_barcodes = {row[0] for row in theirs(bulk.select_in(queries["barcodes"], (prefix + n for n in numbers)))}
     places = [p.place for p in pending if p.place]
     occupied: dict[tuple[int, str], str] = {}
     if places:
         rooms = {p[0] for p in places}
         occupied = {
             (room, code): number
-            for room, code, number in bulk.select_in(queries["places"], (p[1] for p in places))
+            for room, code, number, _person in theirs(bulk.select_in(queries["places"], (p[1] for p in places)))
             if room in rooms
         }
     for item in pending:
@@ -199,27 +216,120 @@ def _conflicts(run: Run, pending: list[_Pending]) -> list[RowError]:
     return errors
 
 
-def check_file(run: Run, spool: ErrorSpool, progress: Progress) -> Outcome:
-    """Pass 1: every row checked, every error spooled; nothing written."""
+class _Sink:
+    """A real run writes as it checks, in its one transaction, for as long as the file is clean so far; when the
+    check ends with errors the transaction is rolled back (nothing written stays) and the report is the dry
+    run's. Each chunk is written under a savepoint: a unique index refusing a repeat inside the chunk (which the
+    check reports at the end of the pass) stops the writing instead of breaking the transaction. A ledger that
+    brings numbers of the platform's own form below numbers already drawn (rare: re-imported exports) is
+    written by a second pass instead, once fully known (`restart`)."""
+
+    def __init__(self, run: Run, outcome: Outcome) -> None:
+        self.run = run
+        self.outcome = outcome
+        self.live = True
+        self.restart = False
+        self.failure: IntegrityError | None = None  # a refusal the check does not explain: raised at the end
+        self._writer: Writer | None = None
+        self._pattern = platform_number_pattern(run.agency)
+
+    @property
+    def writer(self) -> Writer:
+        if self._writer is None:
+            run = self.run
+            self._writer = Writer(agency=run.agency, custodian=run.custodian, actor=run.actor, numbers_to_draw=0,
+                                  highest_platform_number=0)  # fmt: skip
+        return self._writer
+
+    def ours(self, person_id: int) -> bool:
+        """Whether the person is one this run wrote (the keys are drawn in increasing order)."""
+        ids = self._writer.person_ids if self._writer is not None else ()
+        index = bisect.bisect_left(ids, person_id)
+        return index < len(ids) and ids[index] == person_id
+
+    def stop(self, *, restart: bool = False) -> None:
+        """No more writing; with `restart`, a clean file is written by a second pass."""
+        self.live = False
+        self.restart = self.restart or restart
+
+    def ledger(self, rows: list[dict[str, Any]]) -> None:
+        writer = self.writer
+        floor, collides = 0, False
+        for v in rows:
+            if (legacy := v.get("number")) is not None and (match := self._pattern.match(legacy)):
+                number = int(match.group(1))
+                floor = max(floor, number)
+                drawn = writer.first_drawn is not None and writer.first_drawn <= number < writer.next_number
+                collides = collides or drawn
+        if collides:  # it may repeat a number drawn for an earlier row
+            self.live, self.restart = False, True
+            return
+
+        def write() -> None:
+            writer.reserve(sum(1 for v in rows if v.get("number") is None), floor)
+            writer.ledger_chunk(rows)
+
+        self._guarded(write)
+
+    def ledger_done(self) -> None:
+        if self.live:
+            self.writer.ledger_done()
+
+    def materials(self, rows: list[dict[str, Any]]) -> None:
+        self._guarded(lambda: self.writer.materials_chunk(rows))
+
+    def _guarded(self, write: Callable[[], Any]) -> None:
+        try:
+            with transaction.atomic():
+                write()
+        except IntegrityError as exc:
+            self.live, self.failure = False, exc
+
+    def finish(self) -> None:
+        """After a clean check: the writes complete, or the reason they could not."""
+        if self.failure is not None:
+            raise self.failure
+        writer = self.writer
+        writer.finish()
+        self.outcome.imported, self.outcome.materials, self.outcome.shelved = (
+            writer.dossiers,
+            writer.materials,
+            writer.shelved,
+        )
+
+
+def check_file(run: Run, spool: ErrorSpool, progress: Progress, sink: _Sink | None = None) -> Outcome:
+    """Pass 1: every row checked, every error spooled; written too when `sink` is given and the file is clean."""
     with opened(run) as (ledger, materials):
-        return _check(run, ledger, materials, spool, progress)
+        return _check(run, ledger, materials, spool, progress, sink=sink)
 
 
-def _check(run: Run, ledger: Rows, materials: Rows | None, spool: ErrorSpool, progress: Progress) -> Outcome:
-    outcome = Outcome()
+def _check(
+    run: Run, ledger: Rows, materials: Rows | None, spool: ErrorSpool, progress: Progress, *, sink: _Sink | None
+) -> Outcome:
+    outcome = sink.outcome if sink is not None else Outcome()
     checker = ledger_checker(run)
     total = ledger.estimate + (materials.estimate if materials else 0)
     pending: list[_Pending] = []
+    clean: list[dict[str, Any]] = []  # the rows to write (while writing)
     chunk_errors: list[RowError] = []
     pattern = platform_number_pattern(run.agency)
+    chunk = INSERT_CHUNK if sink is not None else CHECK_CHUNK
 
     def flush() -> None:
-        chunk_errors.extend(_conflicts(run, pending))
+        chunk_errors.extend(_conflicts(run, pending, sink))
         spool.add(chunk_errors)
+        if sink is not None and sink.live:
+            if spool.count:
+                sink.stop()
+            elif clean:
+                sink.ledger(clean)
         pending.clear()
         chunk_errors.clear()
+        clean.clear()
 
-    progress("validate", 0, total, 0)
+    phase = "validate"  # a real run also writes the rows as it goes; "import" marks its end (`execute`)
+    progress(phase, 0, total, 0)
     rows_seen = 0
     for number, cells in data_rows(ledger, checker):
         if checker.header_errors:
@@ -232,15 +342,17 @@ def _check(run: Run, ledger: Rows, materials: Rows | None, spool: ErrorSpool, pr
         else:
             place = (values["room"].pk, place_code(values), values["room"].name) if "room" in values else None
             pending.append(_Pending(number, values["id_number"], values.get("number"), place))
+            if sink is not None and sink.live and not chunk_errors:
+                clean.append(values)
         legacy = values.get("number")
         if legacy is None:
             outcome.numbers_to_draw += 1
         elif match := pattern.match(legacy):
             outcome.highest_platform_number = max(outcome.highest_platform_number, int(match.group(1)))
-        if len(pending) >= CHECK_CHUNK or len(chunk_errors) >= CHECK_CHUNK:
+        if len(pending) >= chunk or len(chunk_errors) >= CHECK_CHUNK:
             flush()
         if rows_seen % PROGRESS_EVERY == 0:
-            progress("validate", rows_seen, total, spool.count + len(chunk_errors))
+            progress(phase, rows_seen, total, spool.count + len(chunk_errors))
     if checker.header_errors:
         spool.add(checker.header_errors)
     flush()
@@ -248,12 +360,16 @@ def _check(run: Run, ledger: Rows, materials: Rows | None, spool: ErrorSpool, pr
     if not checker.header_seen:
         spool.add([RowError("档案台账", 1, "", "", "文件中没有表头：请使用平台提供的模板")])
     outcome.ledger_rows = rows_seen
+    if sink is not None:
+        if spool.count:
+            sink.stop()
+        sink.ledger_done()
     if materials is not None:
         outcome.material_rows = _check_materials(
-            run, materials, checker.known_ids(), spool, progress, done=rows_seen, total=total
+            run, materials, checker.known_ids(), spool, progress, done=rows_seen, total=total, sink=sink
         )
     outcome.errors = spool.count
-    progress("validate", total, total, spool.count)
+    progress(phase, total, total, spool.count)
     return outcome
 
 
@@ -266,22 +382,37 @@ def _check_materials(
     *,
     done: int,
     total: int,
+    sink: _Sink | None = None,
 ) -> int:
     checker = MaterialChecker(today=run.today, ledger_ids=ledger_ids)
     chunk: list[RowError] = []
+    clean: list[dict[str, Any]] = []
     count = 0
     for number, cells in data_rows(source, checker):
         if checker.header_errors:
             spool.add(checker.header_errors)
             checker.header_errors = []
         count += 1
-        chunk.extend(checker.check(number, cells)[1])
+        values, errors = checker.check(number, cells)
+        chunk.extend(errors)
+        if sink is not None and sink.live:
+            if errors or spool.count:
+                sink.stop()
+            else:
+                clean.append(values)
+                if len(clean) >= INSERT_CHUNK:
+                    sink.materials(clean)
+                    clean = []
         if len(chunk) >= CHECK_CHUNK:
             spool.add(chunk)
             chunk = []
         if count % PROGRESS_EVERY == 0:
-            progress("validate", min(done + count, total), total, spool.count + len(chunk))
+            progress(
+                "import" if sink is not None else "validate", min(done + count, total), total, spool.count + len(chunk)
+            )
     spool.add([*checker.header_errors, *chunk])
+    if sink is not None and sink.live and clean and not spool.count:
+        sink.materials(clean)
     return count
 
 
@@ -345,15 +476,37 @@ def _write(run: Run, ledger: Rows, materials: Rows | None, outcome: Outcome, pro
 # --- The run ------------------------------------------------------------------------------------
 
 
+class _Rejected(Exception):
+    """The real run's check found errors (or must write in a second pass): what it wrote is rolled back."""
+
+
 def execute(run: Run, progress: Progress = silent) -> Outcome:
-    """Check the whole file; write it only when it is clean and the run is real. One audit event per run."""
+    """Check the whole file; write it only when it is clean and the run is real. One audit event per run.
+
+    A real run checks and writes in one pass and one transaction (`_Sink`), rolled back unless the whole file
+    is clean; the checks, their errors and the report are the dry run's."""
     spool = ErrorSpool()
+    outcome = Outcome()
     try:
-        try:
-            outcome = check_file(run, spool, progress)
-        except UnreadableFile as exc:
-            spool.add([RowError(exc.sheet, 1, "", "", exc.message)])
-            outcome = Outcome(errors=spool.count)
+        if run.dry_run:
+            outcome = _checked(run, spool, progress, None)
+        else:
+            sink = _Sink(run, outcome)
+            try:
+                with transaction.atomic():
+                    _checked(run, spool, progress, sink)
+                    if outcome.errors or sink.restart:
+                        raise _Rejected
+                    sink.finish()
+                    _audit(run, events.IMPORT_COMPLETED, outcome)
+                    total = outcome.ledger_rows + outcome.material_rows
+                    progress("import", total, total, 0)
+            except _Rejected:
+                if not outcome.errors:  # clean, but to be written by a second pass
+                    _write_again(run, outcome, progress)
+            except BaseException as exc:
+                _failed(run, outcome, exc)
+                raise
         outcome.preview = spool.preview
         if outcome.errors and run.report_path is not None:
             spool.write_xlsx(run.report_path)
@@ -364,17 +517,34 @@ def execute(run: Run, progress: Progress = silent) -> Outcome:
         action = events.IMPORT_REJECTED if outcome.errors and not run.dry_run else events.IMPORT_VALIDATED
         with transaction.atomic():
             _audit(run, action, outcome)
+    return outcome
+
+
+def _checked(run: Run, spool: ErrorSpool, progress: Progress, sink: _Sink | None) -> Outcome:
+    try:
+        return check_file(run, spool, progress, sink)
+    except UnreadableFile as exc:
+        spool.add([RowError(exc.sheet, 1, "", "", exc.message)])
+        outcome = sink.outcome if sink is not None else Outcome()
+        outcome.errors = spool.count
         return outcome
+
+
+def _write_again(run: Run, outcome: Outcome, progress: Progress) -> None:
+    """The second pass of a clean file the first could not write as it went."""
     try:
         with transaction.atomic():
             write_file(run, outcome, progress)
             _audit(run, events.IMPORT_COMPLETED, outcome)
     except BaseException as exc:
-        # Everything of this run is rolled back; the attempt itself is recorded.
-        with transaction.atomic():
-            _audit(run, events.IMPORT_FAILED, Outcome(ledger_rows=outcome.ledger_rows), reason=repr(exc)[:200])
+        _failed(run, outcome, exc)
         raise
-    return outcome
+
+
+def _failed(run: Run, outcome: Outcome, exc: BaseException) -> None:
+    """Everything of this run is rolled back; the attempt itself is recorded."""
+    with transaction.atomic():
+        _audit(run, events.IMPORT_FAILED, Outcome(ledger_rows=outcome.ledger_rows), reason=repr(exc)[:200])
 
 
 def _audit(run: Run, action: str, outcome: Outcome, reason: str = "") -> None:

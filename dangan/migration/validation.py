@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import operator
 import re
 from collections.abc import Callable, Container
 from dataclasses import dataclass
@@ -95,6 +96,7 @@ class _Sheet:
         self.header_errors: list[RowError] = []
         self.header_seen = False
         self.present: frozenset[str] = frozenset()
+        self._prepare_pick()
 
     def read_header(self, row: int, cells: list[Any]) -> None:
         self.header_seen = True
@@ -115,6 +117,14 @@ class _Sheet:
             if column.required and column.key not in found:
                 self._header_error(row, column.header, "缺少必填列")
         self.present = frozenset(found)
+        self._prepare_pick()
+
+    def _prepare_pick(self) -> None:
+        positions = [position for position, _, _ in self.plan]
+        self._keys = tuple(key for _, key, _ in self.plan)
+        self._widest = max(positions, default=-1)
+        self._text_only = len(positions) > 1
+        self._pick: Callable[[list[Any]], tuple[Any, ...]] = operator.itemgetter(*positions) if positions else tuple
 
     def _header_error(self, row: int, column: str, message: str) -> None:
         self.header_errors.append(RowError(self.sheet, row, column, "", message))
@@ -124,6 +134,12 @@ class _Sheet:
 
     def cells_of(self, row: int, cells: list[Any], errors: list[RowError], bad: set[str]) -> dict[str, str]:
         """Column key → the non-empty text of the cell; numbers that lost digits are errors."""
+        if self._text_only and len(cells) > self._widest:
+            # CSV: every cell is text; the columns picked and stripped in C.
+            try:
+                return {k: t for k, c in zip(self._keys, self._pick(cells), strict=True) if c and (t := c.strip())}
+            except AttributeError:  # a workbook's numbers, dates, empty cells: the general path from now on
+                self._text_only = False
         texts: dict[str, str] = {}
         width = len(cells)
         for position, key, column in self.plan:

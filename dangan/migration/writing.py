@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from array import array
 from functools import cache
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.db import models
 from django.utils import timezone
 
 from dangan.agencies.models import Agency
+from dangan.dossiers import changes
 from dangan.dossiers.models import (
     Dossier,
     DossierNumberSequence,
@@ -82,6 +84,8 @@ class Writer:
         self.now = now = timezone.now()
         self.prefix = agency.code[-4:]
         self.next_number = self._reserve(numbers_to_draw, highest_platform_number)
+        self.first_drawn: int | None = None  # the first number this run drew (after `reserve`)
+        self.person_ids = array("q")  # this run's people, in the (increasing) order their keys were drawn
         self.dossiers = self.materials = self.shelved = 0
         self.person_defaults = [_field(Person, name).get_default() for name in PERSON_FIELDS]
         by = {"placed_by": actor.pk, "moved_by": actor.pk, "received_by": actor.pk, "filed_by": actor.pk}
@@ -114,6 +118,7 @@ class Writer:
                    "appraisal_note": MIGRATED, **by},
         )  # fmt: skip
         self.sql = _queries()
+        self._analyzed: dict[type[models.Model], int] = {}  # rows inserted when each table was last analysed
 
     def _reserve(self, count: int, floor: int) -> int:
         """Draw `count` numbers at once from the agency's sequence (as intake draws one), after any number
@@ -137,6 +142,12 @@ class Writer:
             sequence.save(update_fields=["last"])
         return first
 
+    def reserve(self, count: int, floor: int) -> None:
+        """Draw `count` more numbers (a run that writes as it checks: a chunk at a time), after `floor`."""
+        self.next_number = self._reserve(count, floor)
+        if count and self.first_drawn is None:
+            self.first_drawn = self.next_number
+
     def _draw(self) -> str:
         number = f"{self.prefix}{self.next_number:06d}"
         self.next_number += 1
@@ -145,6 +156,7 @@ class Writer:
     def ledger_chunk(self, rows: list[dict[str, Any]]) -> None:
         defaults = self.person_defaults
         persons = self.persons.insert([(*map(v.get, PERSON_FIELDS, defaults), v["declared_none"]) for v in rows])
+        self.person_ids.extend(persons)
         code = self.agency.code
         numbers = [v.get("number") or self._draw() for v in rows]
         dossiers = self.dossier_table.insert(
@@ -155,6 +167,7 @@ class Writer:
         )
         self._histories(persons, rows)
         self._places(dossiers, rows)
+        changes.dossiers_written(dossiers)  # COPY sends no signals: the dashboard's counters follow here (R38)
         self.dossiers += len(dossiers)
 
     def _histories(self, persons: list[int], rows: list[dict[str, Any]]) -> None:
@@ -229,11 +242,34 @@ class Writer:
         self.material_table.insert(values)
         self.materials += len(values)
 
+    def _analyze(self, columns: dict[type[models.Model], tuple[str, ...]]) -> None:
+        tables = {t.model: t for t in self._tables()}
+        analyze(columns, {model: tables[model].inserted - self._analyzed.get(model, 0) for model in columns})
+        self._analyzed.update({model: tables[model].inserted for model in columns})
+
+    def _tables(self) -> tuple[Table, ...]:
+        return (self.persons, self.dossier_table, self.education, self.employment, self.titles, self.qualifications,
+                self.memberships, self.locations, self.placements, self.moves, self.material_table)  # fmt: skip
+
     def ledger_done(self) -> None:
-        """The people, dossiers and places are in: the catalogue's lookups join them."""
-        analyze([Person, Dossier, Location, DossierLocation])
+        """The people and dossiers are in: the catalogue's lookups join them."""
+        self._analyze(LEDGER_LOOKUPS)
 
     def finish(self) -> None:
-        """Every chunk was written as it came; the statistics follow the tables' new sizes (the next run's checks)."""
-        analyze([Person, Dossier, EducationRecord, EmploymentRecord, TitleRecord, QualificationRecord,
-                 PartyMembership, Location, DossierLocation, LocationMove, Material])  # fmt: skip
+        """Every chunk was written as it came; the statistics of the tables the next run's checks read follow
+        their new sizes (the other tables: autovacuum, once the run has committed)."""
+        self._analyze(CHECK_LOOKUPS)
+
+
+# The columns the catalogue's lookups (inside the run) and the next run's checks filter and join on.
+LEDGER_LOOKUPS: dict[type[models.Model], tuple[str, ...]] = {
+    Person: ("id", "id_number"),
+    Dossier: ("id", "person", "holding_agency"),
+}
+CHECK_LOOKUPS: dict[type[models.Model], tuple[str, ...]] = {
+    Person: ("id", "id_number"),
+    Dossier: ("id", "person", "holding_agency", "number", "barcode"),
+    Location: ("id", "room", "code"),
+    DossierLocation: ("dossier", "location"),
+    Material: ("dossier", "material_class"),
+}

@@ -52,6 +52,7 @@ def main() -> None:
     timings = generate(persons)
     results = [measure.Result("generate stock", round(time.perf_counter() - started, 1), "s")]
     results.append(measure.Result("generate persons rate", round(persons / timings["persons"]), "rows/s"))
+    results.append(measure.Result("build dashboard counters", round(timings["aggregates"], 1), "s"))
     supervisor, token = measure.staff_token("province_supervisor")
     clerk, _ = measure.staff_token("zhifu_clerk")
     keys = measure.sample_keys(args.lookups)
@@ -60,7 +61,8 @@ def main() -> None:
     print("dashboard …")
     results += measure.dashboard(supervisor)
     print("service operations …")
-    results += measure.service_ops({"clerk": clerk})
+    approver, _ = measure.staff_token("zhifu_approver")
+    results += measure.service_ops({"clerk": clerk, "approver": approver})
     print("ledger import …")
     results += ledger_import(clerk, args.ledger_rows or min(persons, 100_000))
     print("export memory …")

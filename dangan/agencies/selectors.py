@@ -17,8 +17,17 @@ def agencies_visible_to(user: Any) -> QuerySet[Agency]:
     return Agency.objects.filter(pk=staff.agency_id)
 
 
-def readable_agency_ids(user: Any) -> QuerySet[Agency]:
-    return agencies_visible_to(user).values_list("pk", flat=True)  # type: ignore[return-value]
+def readable_agency_ids(user: Any) -> list[int]:
+    """Evaluated at once, and once per loaded user (a request): a short literal list plans faster than a
+    subquery joined into lookups on the big tables."""
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    cached: list[int] | None = staff.__dict__.get("_readable_agency_ids")
+    if cached is None:
+        cached = list(agencies_visible_to(user).values_list("pk", flat=True))
+        staff.__dict__["_readable_agency_ids"] = cached
+    return cached
 
 
 def agency_by_code(code: str) -> Agency:

@@ -50,6 +50,12 @@ PERSONAL_FORM: tuple[tuple[str, str], ...] = (
     ("phone", "联系电话"),
     ("remarks", "备 注"),
 )
+# Asked at registration but not on the printed form of annex 1 (R27): the employer's statistical classification,
+# for the distribution of dossiers by employer industry and size (R38).
+EMPLOYER_STATISTICS: tuple[tuple[str, str], ...] = (
+    ("industry", "行业门类"),
+    ("size", "企业规模"),
+)
 PERSONAL_KEYS = tuple(key for key, _label in PERSONAL_FORM)
 PERSONAL_MAX = {
     "home_address": 200,
@@ -63,10 +69,15 @@ EMPLOYER_TEXT_MAX = {
 }  # fmt: skip
 EMPLOYER_REQUIRED = (
     "name", "nature", "credit_code", "legal_representative", "founded_on", "address", "postcode", "phone",
-    "contact", "contact_post", "registration_level", "registration_authority", "county_code",
+    "contact", "contact_post", "registration_level", "registration_authority", "county_code", "industry", "size",
 )  # fmt: skip
 MAX_CAPITAL = Decimal("9999999999")
 REQUIRED = "此项为必填项"
+INDUSTRY_TABLE = "industry_section"
+SIZE_TABLE = "enterprise_size"
+SIZE_NOT_APPLICABLE = "9"
+COMPANY = "1"  # 公司法人: always an enterprise
+NON_ENTERPRISES = frozenset({"2", "3"})  # 社团法人、民办非企法人: never an enterprise
 
 
 def _text(value: Any) -> str:
@@ -78,6 +89,30 @@ def check_county(code: str) -> str | None:
     region = table("regions").by_code.get(code)
     if region is None or region.extra.get("level") != "county":
         return _("请选择区（县、市）级行政区划：%(c)s 无效") % {"c": code}
+    return None
+
+
+def _code_in(table_name: str, value: Any) -> str | None:
+    """A code of the table given by its code (any case), its name, or both ("C 制造业"); None if none matches."""
+    text = _text(value)
+    codes = table(table_name)
+    if text.upper() in codes:
+        return text.upper()
+    by_name = {c.name: c.code for c in codes.codes}
+    if text in by_name:
+        return by_name[text]
+    head, _sep, rest = text.partition(" ")
+    if head.upper() in codes and rest.strip() == codes.label(head.upper()):
+        return head.upper()
+    return None
+
+
+def check_size_for_nature(nature: str, size: str) -> str | None:
+    """An error message when the size contradicts the nature (a company is an enterprise; an association is not)."""
+    if nature == COMPANY and size == SIZE_NOT_APPLICABLE:
+        return _("公司法人属于企业，请按《统计上大中小微型企业划分办法（2017）》选择大型、中型、小型或微型")
+    if nature in NON_ENTERPRISES and size and size != SIZE_NOT_APPLICABLE:
+        return _("社团法人、民办非企法人不是企业，企业规模请选择“不适用”")
     return None
 
 
@@ -115,6 +150,18 @@ def clean_employer_value(name: str, value: Any, errors: Errors, today: datetime.
         if _text(value) not in table("employer_nature"):
             fail(_("请选择单位性质（公司法人、社团法人、民办非企法人、其他执业许可类机构、其他）"))
         return _text(value)
+    if name == "industry":
+        industry = _code_in(INDUSTRY_TABLE, value)
+        if industry is None:
+            fail(_("请选择国民经济行业分类门类（GB/T 4754-2017，A–T）"))
+            return _text(value)
+        return industry
+    if name == "size":
+        size = _code_in(SIZE_TABLE, value)
+        if size is None:
+            fail(_("请选择企业规模：大型、中型、小型、微型；社团法人等非企业单位选择“不适用”"))
+            return _text(value)
+        return size
     if name == "founded_on":
         if isinstance(value, str):
             try:
@@ -155,11 +202,21 @@ def employer_form_rows(employer: Any) -> list[tuple[str, str]]:
     return [(label, employer_display(name, getattr(employer, name))) for name, label in EMPLOYER_FORM]
 
 
+def employer_statistics_rows(employer: Any) -> list[tuple[str, str]]:
+    """(label, value) of the employer's industry and size (shown on its page, not printed on annex 1)."""
+    return [(label, employer_display(name, getattr(employer, name))) for name, label in EMPLOYER_STATISTICS]
+
+
 def employer_display(name: str, value: Any) -> str:
     if value in (None, ""):
         return ""
     if name == "nature":
         return table("employer_nature").label(str(value))
+    if name == "industry":
+        label = table(INDUSTRY_TABLE).label(str(value))
+        return f"{value} {label}" if label != value else str(value)
+    if name == "size":
+        return table(SIZE_TABLE).label(str(value))
     if name == "founded_on" and isinstance(value, datetime.date):
         return f"{value.year}年{value.month}月{value.day}日"
     if name == "registered_capital":

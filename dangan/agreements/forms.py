@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangan.agencies.models import Agency
 from dangan.agreements import catalogue
-from dangan.agreements.fields import EMPLOYER_REQUIRED, PERSONAL_FORM
+from dangan.agreements.fields import EMPLOYER_REQUIRED, INDUSTRY_TABLE, PERSONAL_FORM, SIZE_TABLE
 from dangan.agreements.jurisdiction import Situation
 from dangan.agreements.models import (
     ChangeField,
@@ -41,6 +41,14 @@ def _counties() -> list[tuple[str, Any]]:
     shandong = [(c.code, region_name(c.code)) for c in counties if c.code.startswith("37")]
     others = [(c.code, region_name(c.code)) for c in counties if not c.code.startswith("37")]
     return [("", "——请选择——"), ("山东省", shandong), ("其他省份", others)]
+
+
+def _industries() -> list[tuple[str, str]]:
+    return [("", "——请选择——"), *((c.code, f"{c.code} {c.name}") for c in table(INDUSTRY_TABLE).codes)]
+
+
+def _sizes() -> list[tuple[str, str]]:
+    return [("", "——请选择——"), *table(SIZE_TABLE).choices()]
 
 
 def _zones() -> list[tuple[str, str]]:
@@ -103,6 +111,14 @@ class EmployerForm(ServiceErrorsForm):
     zone_agency = forms.ChoiceField(
         label=_("所在功能区"), choices=_zones, required=False, help_text=_("单位位于高新区、开发区等功能区时选择")
     )
+    industry = forms.ChoiceField(
+        label=_("行业门类"), choices=_industries,
+        help_text=_("按《国民经济行业分类》（GB/T 4754-2017）选择单位主营业务所属门类"),
+    )  # fmt: skip
+    size = forms.ChoiceField(
+        label=_("企业规模"), choices=_sizes,
+        help_text=_("按国家统计局《统计上大中小微型企业划分办法（2017）》；社团法人、民办非企法人等非企业单位选择“不适用”"),
+    )  # fmt: skip
 
     SECTIONS = (
         (_("委托集体存档单位基本情况登记表"), ("name", "nature", "credit_code", "legal_representative", "founded_on",
@@ -110,6 +126,7 @@ class EmployerForm(ServiceErrorsForm):
                                             "contact_post", "remarks")),
         (_("注册（登记管理）情况（确定存档机构，R2）"), ("registration_level", "registration_authority", "county_code",
                                                    "zone_agency")),
+        (_("行业和规模（统计分析用，不印在登记表上）"), ("industry", "size")),
     )  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -170,6 +187,12 @@ class ChangeForm(ServiceErrorsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reported_on"].initial = timezone.localdate()
+        self.fields["after"].help_text = _(
+            "性质填写代码（%(natures)s）；行业门类填写字母或名称（如 C 或 制造业）；企业规模填写%(sizes)s"
+        ) % {
+            "natures": "、".join(f"{c.code} {c.name}" for c in table("employer_nature").codes),
+            "sizes": "、".join(c.name for c in table(SIZE_TABLE).codes),
+        }
 
 
 class DissolveForm(ServiceErrorsForm):

@@ -53,6 +53,15 @@ class Employer(models.Model):
     contact = models.CharField(_("联系人"), max_length=50)
     contact_post = models.CharField(_("联系人职务"), max_length=50)
     remarks = models.TextField(_("备注"), blank=True)
+    # Not on the printed form of annex 1: statistical classification for the distribution figures (R38).
+    # Required for new registrations (the service); blank on employers registered before they were asked.
+    industry = models.CharField(
+        _("行业门类"), max_length=1, blank=True, help_text=_("GB/T 4754-2017 国民经济行业分类门类 A–T")
+    )
+    size = models.CharField(
+        _("企业规模"), max_length=1, blank=True,
+        help_text=_("《统计上大中小微型企业划分办法（2017）》：1 大型、2 中型、3 小型、4 微型；9 不适用（非企业单位）"),
+    )  # fmt: skip
     registration_level = models.CharField(
         _("注册（登记管理）部门层级"), max_length=10, choices=RegistrationLevel.choices
     )
@@ -309,6 +318,8 @@ class ChangeField(models.TextChoices):
     CONTACT = "contact", _("联系人")
     CONTACT_POST = "contact_post", _("联系人职务")
     REMARKS = "remarks", _("备注")
+    INDUSTRY = "industry", _("行业门类")
+    SIZE = "size", _("企业规模")
 
 
 class ChangeRecord(models.Model):

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dangan.agencies.selectors import agencies_visible_to
+from dangan.analytics import stock
 from dangan.analytics.cache import cached_sections
 from dangan.analytics.scope import scope_for
 from dangan.audit.services import record
@@ -22,8 +23,8 @@ from dangan.core.spreadsheets import xlsx_response
 
 CHARTS = {
     "count": "bar", "trend": "line", "age": "stacked", "education": "pie", "titles": "pie", "political": "pie",
-    "ethnic": "pie", "entrustment": "pie", "agencies": "bar", "flows": "sankey", "origins": "bar", "services": "bar",
-    "quality": "quality", "worst": "",
+    "ethnic": "pie", "entrustment": "pie", "agencies": "bar", "industry": "stacked", "flows": "sankey",
+    "origins": "bar", "services": "bar", "quality": "quality", "worst": "",
 }  # fmt: skip
 
 
@@ -36,6 +37,13 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     sections = cached_sections(scope, today)
     export = request.GET.get("export")
+    if export == "incomplete":
+        record(actor=request.user, action="analytics.exported", subject=("analytics", export),
+               after={"scope": scope.root.code})  # fmt: skip
+        table, rows = stock.incomplete_records(scope)
+        return xlsx_response(
+            filename=f"{table.title}-{today}.xlsx", sheet_title=table.title, header=table.header, rows=rows
+        )
     if export:
         section = sections.get(export)
         if section is None:
@@ -50,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
             filename=f"{section.title}-{today}.xlsx",
             sheet_title=section.title,
             header=section.header,
-            rows=section.rows,
+            rows=[*section.rows, *([[], [f"注：{section.note}"]] if section.note else [])],
         )
     data = {key: dataclasses.asdict(t) | {"chart": CHARTS.get(key, "")} for key, t in sections.items()}
     return render(
@@ -83,6 +91,7 @@ class SummaryView(APIView):
                                 "rows": serializers.ListField(
                                     child=serializers.ListField(child=serializers.JSONField())
                                 ),
+                                "note": serializers.CharField(help_text="表外说明（未计入的部分等），可为空"),
                             },
                         )
                     ),

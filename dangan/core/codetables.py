@@ -19,6 +19,8 @@ STANDARDS: dict[str, str] = {
     "degree": "GB/T 6864-2003",
     "regions": "GB/T 2260",
     "employer_nature": "烟就人〔2021〕12号 附件1",
+    "industry_section": "GB/T 4754-2017 国民经济行业分类（门类）",
+    "enterprise_size": "国家统计局《统计上大中小微型企业划分办法（2017）》",
     "person_category": "人社部发〔2021〕112号",
     "material_class": "《干部人事档案工作条例》（2018）档案内容分类",
 }

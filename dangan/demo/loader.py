@@ -15,8 +15,12 @@ from django.utils import timezone
 
 from dangan.agencies.loading import load_agencies
 from dangan.agencies.models import Agency, Role, Staff, StaffRole
+from dangan.agreements import catalogue
+from dangan.agreements.services import employer_agreement_sign, employer_register, roster_join
 from dangan.audit.services import record
+from dangan.core.codetables import region_name
 from dangan.demo.synthetic import SCHOOLS, Synth
+from dangan.dossiers import changes
 from dangan.dossiers.models import Dossier, EducationRecord, Person, TitleRecord
 from dangan.dossiers.services import IntakeInput, MissingMaterial, dossier_receive
 from dangan.storage.checklist import checklist
@@ -122,6 +126,7 @@ def create_demo_dossiers(size: int, seed: int = 2021) -> int:
         )
     Dossier.objects.bulk_create(dossiers, batch_size=1000)
     _bulk_histories(synth, list(saved))
+    changes.dossiers_written(d.pk for d in dossiers)  # bulk_create sends no signals: the counters follow here
     return len(dossiers)
 
 
@@ -201,6 +206,54 @@ def create_lived_in_work(synth: Synth) -> None:
             documents=["id_card", "request_letter"],
         )  # fmt: skip
         transfer_approve(actor=_user("zhifu_approver"), transfer_id=transfer.pk)
+    create_demo_employers(synth)
+
+
+def create_demo_employers(synth: Synth, per_agency: int = 5) -> None:
+    """Employers registered with 芝罘区 and with the city center, each with its industry and size, a collective
+    agreement in force and some of the agency's dossiers on its roster: through the services, audited."""
+    today = timezone.localdate()
+    for prefix, level in (("zhifu", "district"), ("city", "city")):
+        clerk = _user(f"{prefix}_clerk")
+        agency = clerk.staff.agency
+        free = list(
+            Dossier.objects.filter(holding_agency=agency, status="in_custody", received_on__lt=today)
+            .exclude(transfers__isnull=False)
+            .exclude(roster_entries__status__in=["active", "awaiting_transfer"])
+            .order_by("number")
+            .values_list("pk", flat=True)
+        )
+        for _ in range(per_agency):
+            synthetic = synth.employer()
+            county = agency.region_code if level == "district" else synthetic.region
+            company = synthetic.nature == "1"
+            employer = employer_register(
+                actor=clerk, today=today,
+                data={
+                    "name": synthetic.name, "nature": synthetic.nature, "credit_code": synthetic.credit_code,
+                    "legal_representative": synth.name(synth.random.choice(("1", "2"))),
+                    "founded_on": datetime.date(2000 + synth.random.randrange(0, 22), synth.random.randrange(1, 13), 1),
+                    "registered_capital": str(synth.random.choice((50, 100, 300, 500, 1000, 5000))) if company else "",
+                    "address": f"{region_name(county)}{synth.random.choice(('南大街', '北马路', '长江路', '港城大街'))}"
+                               f"{synth.random.randrange(1, 300)}号",
+                    "postcode": "264000", "phone": f"0535-66{synth.random.randrange(10000, 99999)}",
+                    "contact": synth.name(synth.random.choice(("1", "2"))), "contact_post": "人力资源部经理",
+                    "remarks": "", "industry": synthetic.industry, "size": synthetic.size,
+                    "registration_level": level,
+                    "registration_authority": "market_regulation" if company else "civil_affairs",
+                    "county_code": county,
+                },
+            )  # fmt: skip
+            agreement = employer_agreement_sign(
+                actor=clerk, employer_id=employer.pk, term_years=3,
+                start_date=today - datetime.timedelta(days=synth.random.randrange(30, 700)),
+                services=catalogue.codes(catalogue.EMPLOYER), hr_contact_name=employer.contact,
+                hr_contact_post=employer.contact_post, hr_contact_phone=employer.phone, today=today,
+            )  # fmt: skip
+            staff_count = synth.random.randrange(1, 5)
+            for dossier_id in free[:staff_count]:
+                roster_join(actor=clerk, agreement_id=agreement.pk, dossier_id=dossier_id, today=today)
+            free = free[staff_count:]
 
 
 def load_demo(size: int = 300) -> list[DemoAccount]:

@@ -35,6 +35,17 @@ YANTAI_COUNTIES = (
 SCHOOLS = ("烟台大学", "鲁东大学", "山东工商学院", "滨州医学院", "烟台职业学院", "山东大学", "中国海洋大学", "青岛大学")
 INDUSTRY_WORDS = ("海洋", "智能", "港航", "新材料", "食品", "果业", "机械", "信息", "医药", "葡萄酒", "物流", "电子")
 COMPANY_SUFFIX = ("科技有限公司", "贸易有限公司", "股份有限公司", "实业有限公司", "信息技术有限公司")
+# GB/T 4754-2017 section (门类) of a company by the first word of its name, unless its suffix says otherwise.
+WORD_SECTIONS = {
+    "海洋": "A", "智能": "C", "港航": "G", "新材料": "C", "食品": "C", "果业": "A", "机械": "C", "信息": "I",
+    "医药": "C", "葡萄酒": "C", "物流": "G", "电子": "C",
+}  # fmt: skip
+SUFFIX_SECTIONS = {"贸易有限公司": "F", "信息技术有限公司": "I"}
+# Enterprise sizes (《统计上大中小微型企业划分办法（2017）》 codes 1–4), weighted roughly as employers that entrust
+# dossiers collectively are: mostly small and micro.
+SIZES = ("1", "2", "3", "4")
+SIZE_WEIGHTS = (4, 16, 45, 35)
+ASSOCIATION_SHARE = 0.1  # 社团法人 (行业协会), industry S, size 9 不适用
 
 
 @dataclass(frozen=True)
@@ -53,11 +64,17 @@ class SynthEmployer:
     name: str
     credit_code: str
     region: str
+    nature: str = "1"  # annex 1 单位性质: 1 公司法人, 2 社团法人
+    industry: str = "C"  # GB/T 4754-2017 section
+    size: str = "3"  # 1 大型 … 4 微型, 9 不适用
 
 
 class Synth:
     def __init__(self, seed: int = 2021) -> None:
         self.random = random.Random(seed)
+        # The employers' kind and size come from a stream of their own, so that adding them left every
+        # person and name drawn from `random` as it was.
+        self._employer_random = random.Random(f"employer-{seed}")
         self._issued: set[str] = set()
 
     def region(self) -> str:
@@ -98,16 +115,27 @@ class Synth:
             phone=phone,
         )
 
-    def credit_code(self, region: str) -> str:
+    def credit_code(self, region: str, kind: str = "91") -> str:
+        """`kind`: registration authority and body type, 91 a company (market regulation), 51 an association."""
         alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
         org_body = "".join(self.random.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
         org = org_body + organization_code_check_digit(org_body)
-        body = "91" + region + org
+        body = kind + region + org
         code = body + str(uscc.calc_check_digit(body))
         assert all(c in alphabet for c in code[8:])
         return code
 
     def employer(self) -> SynthEmployer:
         region = self.region()
-        name = "烟台" + "".join(self.random.sample(INDUSTRY_WORDS, 2)) + self.random.choice(COMPANY_SUFFIX)
-        return SynthEmployer(name=name, credit_code=self.credit_code(region), region=region)
+        words = self.random.sample(INDUSTRY_WORDS, 2)
+        suffix = self.random.choice(COMPANY_SUFFIX)
+        if self._employer_random.random() < ASSOCIATION_SHARE:
+            return SynthEmployer(
+                name=f"烟台市{words[0]}行业协会", credit_code=self.credit_code(region, "51"), region=region,
+                nature="2", industry="S", size="9",
+            )  # fmt: skip
+        return SynthEmployer(
+            name="烟台" + "".join(words) + suffix, credit_code=self.credit_code(region), region=region, nature="1",
+            industry=SUFFIX_SECTIONS.get(suffix, WORD_SECTIONS[words[0]]),
+            size=self._employer_random.choices(SIZES, weights=SIZE_WEIGHTS)[0],
+        )  # fmt: skip

@@ -31,7 +31,11 @@ def test_dashboard_draws_every_section_for_the_demo_data(live_server, page):
         "worst",
         "flows",
         "titles",
+        "industry",
     ):
         assert page.get_by_test_id(f"section-{key}").is_visible(), key
     drawn = page.locator("[data-rendered=true] canvas").count()
-    assert drawn >= 10
+    assert drawn >= 11
+    # the demo employers have industries and sizes: their dossiers are drawn by industry, stacked by size
+    assert page.locator("#chart-industry[data-rendered=true] canvas").count() == 1
+    assert "未计入：个人委托存档" in page.get_by_test_id("note-industry").inner_text()

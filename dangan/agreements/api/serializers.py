@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dangan.agreements import catalogue
-from dangan.agreements.fields import employer_display
+from dangan.agreements.fields import INDUSTRY_TABLE, SIZE_TABLE, employer_display
 from dangan.agreements.jurisdiction import Situation
 from dangan.agreements.models import (
     ChangeField,
@@ -53,6 +53,16 @@ def _describe(choices: Sequence[tuple[str, Any]]) -> str:
 
 
 NatureField = enum_field("EmployerNatureEnum", table("employer_nature").choices(), "单位性质（附件1）")
+IndustryField = enum_field(
+    "EmployerIndustryEnum",
+    [(c.code, f"{c.code} {c.name}") for c in table(INDUSTRY_TABLE).codes],
+    "行业门类（GB/T 4754-2017 国民经济行业分类门类）：" + _describe(table(INDUSTRY_TABLE).choices()),
+)
+SizeField = enum_field(
+    "EnterpriseSizeEnum",
+    table(SIZE_TABLE).choices(),
+    "企业规模（《统计上大中小微型企业划分办法（2017）》）：" + _describe(table(SIZE_TABLE).choices()),
+)
 LevelField = enum_field("RegistrationLevelEnum", RegistrationLevel.choices, _describe(RegistrationLevel.choices))
 AuthorityField = enum_field(
     "RegistrationAuthorityEnum", RegistrationAuthority.choices, _describe(RegistrationAuthority.choices)
@@ -104,6 +114,8 @@ class EmployerIn(serializers.Serializer[Any]):
     contact = serializers.CharField(max_length=50)
     contact_post = serializers.CharField(max_length=50)
     remarks = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
+    industry = IndustryField()
+    size = SizeField(help_text="社团法人、民办非企法人等非企业单位为 9 不适用")
     registration_level = LevelField()
     registration_authority = AuthorityField()
     county_code = serializers.CharField(max_length=6, help_text="单位所在区市（GB/T 2260 县级代码）")
@@ -250,6 +262,12 @@ class EmployerOut(serializers.ModelSerializer[Employer]):
     agency = serializers.CharField(source="agency.short_name")
     nature = serializers.CharField()
     nature_label = serializers.SerializerMethodField()
+    industry = serializers.CharField(help_text="行业门类（GB/T 4754-2017 门类字母）；早于此项登记的单位为空")
+    industry_label = serializers.SerializerMethodField()
+    size = serializers.CharField(
+        help_text="企业规模代码：1 大型，2 中型，3 小型，4 微型，9 不适用；早于此项登记的单位为空"
+    )
+    size_label = serializers.SerializerMethodField()
     registered_capital = serializers.SerializerMethodField(help_text="注册资金（万元）")
     registration_level = serializers.CharField()
     registration_authority = serializers.CharField()
@@ -263,12 +281,19 @@ class EmployerOut(serializers.ModelSerializer[Employer]):
         fields = [
             "id", "agency", "registration_no", "registered_on", "name", "nature", "nature_label", "credit_code",
             "legal_representative", "founded_on", "registered_capital", "address", "postcode", "phone", "contact",
-            "contact_post", "remarks", "registration_level", "registration_authority", "county_code", "county_name",
-            "zone_agency", "status", "status_label", "dissolved_on", "dissolution_note",
+            "contact_post", "remarks", "industry", "industry_label", "size", "size_label", "registration_level",
+            "registration_authority", "county_code", "county_name", "zone_agency", "status", "status_label",
+            "dissolved_on", "dissolution_note",
         ]  # fmt: skip
 
     def get_nature_label(self, obj: Employer) -> str:
         return employer_display("nature", obj.nature)
+
+    def get_industry_label(self, obj: Employer) -> str:
+        return employer_display("industry", obj.industry)
+
+    def get_size_label(self, obj: Employer) -> str:
+        return employer_display("size", obj.size)
 
     def get_registered_capital(self, obj: Employer) -> str | None:
         return employer_display("registered_capital", obj.registered_capital) or None

@@ -14,8 +14,10 @@ from dangan.agreements import events, terms, workflow
 from dangan.agreements.fields import (
     EMPLOYER_FORM,
     EMPLOYER_REQUIRED,
+    EMPLOYER_STATISTICS,
     REQUIRED,
     check_county,
+    check_size_for_nature,
     clean_employer_value,
     employer_display,
 )
@@ -37,6 +39,8 @@ from dangan.core.errors import Conflict, NotFound, ValidationFailed
 
 NOT_FOUND = "单位不存在或无权查看"
 FORM_FIELDS = tuple(name for name, _label in EMPLOYER_FORM)
+# The annex's fields, then the industry and size asked with them (not printed on the form).
+CLEAN_FIELDS = (*FORM_FIELDS, *(name for name, _label in EMPLOYER_STATISTICS))
 
 
 def _zone(code: str, county: str, errors: dict[str, list[str]]) -> Agency | None:
@@ -51,15 +55,18 @@ def _zone(code: str, county: str, errors: dict[str, list[str]]) -> Agency | None
 
 
 def clean_employer(data: dict[str, Any], today: datetime.date) -> tuple[dict[str, Any], Agency | None]:
-    """Every field of the registration form and where the employer registered and sits; all errors at once."""
+    """Every field of the registration form, the employer's industry and size, and where it registered and
+    sits; all errors at once."""
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
     for name in EMPLOYER_REQUIRED:
         if data.get(name) in (None, "") or (isinstance(data.get(name), str) and not data[name].strip()):
             errors[name] = [_(REQUIRED)]
-    for name in FORM_FIELDS:
+    for name in CLEAN_FIELDS:
         if name not in errors:
             clean[name] = clean_employer_value(name, data.get(name), errors, today)
+    if not {"nature", "size"} & errors.keys() and (problem := check_size_for_nature(clean["nature"], clean["size"])):
+        errors["size"] = [problem]
     level = data.get("registration_level") or ""
     if level and level not in RegistrationLevel.values:
         errors["registration_level"] = [_("请选择注册（登记管理）部门层级")]
@@ -144,6 +151,8 @@ def employer_change_record(
         if not optional and (after is None or not str(after).strip()):
             errors["after"] = [_("请填写变更后信息")]
         value = clean_employer_value(field, after, errors, today) if "after" not in errors else None
+        if field == ChangeField.SIZE and not errors and (problem := check_size_for_nature(employer.nature, str(value))):
+            errors["after"] = [problem]
         errors = {("after" if k == field else k): v for k, v in errors.items()}
         check_day("effective_on", effective_on, today=today, label=_("变更日期"), errors=errors)
         check_day("reported_on", reported_on, today=today, label=_("报告日期"), errors=errors)

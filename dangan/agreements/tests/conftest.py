@@ -45,6 +45,8 @@ def employer_data(synth: Any) -> Callable[..., dict[str, Any]]:
             "registered_capital": "500.5", "address": "烟台市芝罘区南大街100号", "postcode": "264000",
             "phone": "0535-6612345", "contact": "李娜", "contact_post": "人力资源部经理", "remarks": "",
             "registration_level": "city", "registration_authority": "market_regulation", "county_code": "370602",
+            # a company: the synthetic association's 不适用 would contradict nature 1
+            "industry": synthetic.industry, "size": synthetic.size if synthetic.nature == "1" else "3",
         }  # fmt: skip
         data.update(overrides)
         return data

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from dangan.agencies.policies import staff_of
 from dangan.agreements import documents, selectors, services
-from dangan.agreements.fields import employer_form_rows
+from dangan.agreements.fields import employer_form_rows, employer_statistics_rows
 from dangan.agreements.forms import AgreementForm, ChangeForm, DissolveForm, EmployerForm
 from dangan.agreements.policies import can_sign
 from dangan.agreements.views.common import deny_unless, form_page, or_404, require_reader
@@ -62,6 +62,7 @@ def employer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "employer": employer,
         "form_rows": employer_form_rows(employer),
+        "statistics_rows": employer_statistics_rows(employer),
         "agreements": agreements,
         "changes": list(employer.changes.select_related("recorded_by__staff").order_by("-pk")),
         "options": selectors.employer_options(employer),

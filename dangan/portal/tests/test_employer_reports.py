@@ -44,7 +44,7 @@ class Employers:
     def employer(self, agency_code="370602", **overrides):
         synthetic = self.synth.employer()
         data = {
-            "name": synthetic.name, "nature": "1", "credit_code": synthetic.credit_code,
+            "name": synthetic.name, "nature": "1", "industry": "C", "size": "3", "credit_code": synthetic.credit_code,
             "legal_representative": "王建国", "founded_on": datetime.date(2015, 5, 20), "registered_capital": "500",
             "address": "烟台市芝罘区南大街100号", "postcode": "264000", "phone": "0535-6612345", "contact": "李娜",
             "contact_post": "人力资源部经理", "remarks": "", "registration_level": "district",

@@ -1,0 +1,237 @@
+"""Keeping the stock counters (R38, R46) in step with the base tables, in the same transaction as the change.
+
+Every save of a dossier, its person or their education and title rows recomputes that dossier's facts; the
+difference from the stored facts is added to the counters. Bulk writers that bypass model signals (the ledger
+import's COPY, the demo loader, the benchmark's generator) report the dossiers they wrote through
+`dangan.dossiers.changes`, or rebuild. One code path serves both: `refresh(ids)`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncMonth
+from django.db.models.signals import post_delete, post_save
+
+from dangan.analytics.figures import QUALITY_FIELDS
+from dangan.analytics.models import DossierFacts, StockCount
+from dangan.dossiers import changes
+from dangan.dossiers.models import Dossier, EducationRecord, Person, TitleRecord
+from dangan.dossiers.workflow import IN_STOCK
+
+FACT_FIELDS = [
+    "agency_id", "in_stock", "sex", "birth_date", "political_status", "ethnic_group", "entrustment_type",
+    "received_month", "source_name", "educations", "titles", "filled",
+]  # fmt: skip
+CHUNK = 2000
+Key = tuple[int, str, str]
+
+
+def _facts(dossiers: QuerySet[Dossier]) -> dict[int, DossierFacts]:
+    """The facts of these dossiers as the base tables say now."""
+    columns = [
+        "pk", "person_id", "holding_agency_id", "status", "entrustment_type", "received_on",
+        "person__sex", "person__birth_date", "person__political_status", "person__ethnic_group",
+        *{*QUALITY_FIELDS, "source_name"},
+    ]  # fmt: skip
+    rows = list(dossiers.values(*columns))
+    persons = dossiers.values("person_id")
+    educations: dict[int, set[str]] = {}
+    for person_id, code in EducationRecord.objects.filter(person_id__in=persons, is_highest=True).values_list(
+        "person_id", "education"
+    ):
+        educations.setdefault(person_id, set()).add(code)
+    titles: dict[int, set[str]] = {}
+    for person_id, level in TitleRecord.objects.filter(person_id__in=persons).values_list("person_id", "level"):
+        titles.setdefault(person_id, set()).add(level)
+    out = {}
+    for r in rows:
+        out[r["pk"]] = DossierFacts(
+            dossier_id=r["pk"],
+            agency_id=r["holding_agency_id"],
+            in_stock=r["status"] in IN_STOCK,
+            sex=r["person__sex"] or "",
+            birth_date=r["person__birth_date"],
+            political_status=r["person__political_status"] or "",
+            ethnic_group=r["person__ethnic_group"] or "",
+            entrustment_type=r["entrustment_type"] or "",
+            received_month=r["received_on"].strftime("%Y-%m") if r["received_on"] else "",
+            source_name=r["source_name"] or "",
+            educations=",".join(sorted(educations.get(r["person_id"], ()))),
+            titles=",".join(sorted(titles.get(r["person_id"], ()))),
+            filled=sum(1 for f in QUALITY_FIELDS if r[f]),
+        )
+    return out
+
+
+def birth_key(sex: str, birth: datetime.date | None) -> str:
+    """Births by month: a few hundred keys per agency, quick to sum for the age bands."""
+    return f"{sex}|{birth.strftime('%Y-%m') if birth else ''}"
+
+
+def birthday_key(sex: str, birth: datetime.date) -> str:
+    """Births by day, keyed date first so a month is one range of keys: read only for the months an age
+    band's boundary falls in (`stock.age_by_sex`)."""
+    return f"{birth.isoformat()}|{sex}"
+
+
+def contributions(facts: DossierFacts) -> Iterator[tuple[Key, int]]:
+    """What one dossier adds to the counters; `figures` defines each figure these must reproduce."""
+    agency = facts.agency_id
+    if facts.received_month:
+        yield (agency, "received", facts.received_month), 1
+    if facts.source_name:
+        yield (agency, "origin", facts.source_name), 1
+    if not facts.in_stock:
+        return
+    yield (agency, "held", ""), 1
+    yield (agency, "filled", ""), facts.filled
+    yield (agency, "birth", birth_key(facts.sex, facts.birth_date)), 1
+    if facts.birth_date:
+        yield (agency, "birthday", birthday_key(facts.sex, facts.birth_date)), 1
+    yield (agency, "political", facts.political_status), 1
+    yield (agency, "ethnic", facts.ethnic_group), 1
+    yield (agency, "entrustment", facts.entrustment_type), 1
+    for code in filter(None, facts.educations.split(",")):
+        yield (agency, "education", code), 1
+    for level in filter(None, facts.titles.split(",")):
+        yield (agency, "title", level), 1
+
+
+def _add(deltas: Counter[Key]) -> None:
+    rows = sorted((k, n) for k, n in deltas.items() if n)  # one lock order for every writer: no deadlocks
+    if not rows:
+        return
+    table = StockCount._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 500):
+            part = rows[start : start + 500]
+            values = ", ".join(["(%s, %s, %s, %s)"] * len(part))
+            params: list[Any] = [x for (agency, dimension, key), n in part for x in (agency, dimension, key, n)]
+            cursor.execute(
+                f"INSERT INTO {table} (agency_id, dimension, key, n) VALUES {values} "  # noqa: S608 - fixed names
+                f"ON CONFLICT (agency_id, dimension, key) DO UPDATE SET n = {table}.n + excluded.n",
+                params,
+            )
+
+
+def refresh(ids: Iterable[int]) -> None:
+    """Recompute these dossiers' facts and move the counters by the difference, in the caller's transaction."""
+    pending = sorted(set(ids))
+    for start in range(0, len(pending), CHUNK):
+        chunk = pending[start : start + CHUNK]
+        with transaction.atomic():
+            old = {f.dossier_id: f for f in DossierFacts.objects.select_for_update().filter(dossier_id__in=chunk)}
+            new = _facts(Dossier.objects.filter(pk__in=chunk))
+            deltas: Counter[Key] = Counter()
+            for dossier_id in chunk:
+                before, after = old.get(dossier_id), new.get(dossier_id)
+                if (
+                    before is not None
+                    and after is not None
+                    and all(getattr(before, f) == getattr(after, f) for f in FACT_FIELDS)
+                ):
+                    continue
+                if before is not None:
+                    for key, n in contributions(before):
+                        deltas[key] -= n
+                if after is not None:
+                    for key, n in contributions(after):
+                        deltas[key] += n
+            _add(deltas)
+            changed = [f for i, f in new.items() if i not in old or any(
+                getattr(old[i], name) != getattr(f, name) for name in FACT_FIELDS
+            )]  # fmt: skip
+            if changed:
+                DossierFacts.objects.bulk_create(
+                    changed, update_conflicts=True, unique_fields=["dossier"], update_fields=FACT_FIELDS
+                )
+
+
+def rebuild(log: Any = None) -> int:
+    """Recompute every dossier's facts, then every counter from the facts by GROUP BY. The services keep the
+    same counters one change at a time through `contributions`; a test holds the two paths equal."""
+    with transaction.atomic():
+        StockCount.objects.all().delete()
+        DossierFacts.objects.all().delete()
+        done, last = 0, 0
+        while True:
+            ids = list(Dossier.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+            if not ids:
+                break
+            facts = _facts(Dossier.objects.filter(pk__gte=ids[0], pk__lte=ids[-1]))
+            DossierFacts.objects.bulk_create(facts.values(), batch_size=CHUNK)
+            done, last = done + len(ids), ids[-1]
+            if log and done % 100_000 < CHUNK:
+                log(done)
+        _counters_from_facts()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {DossierFacts._meta.db_table}")
+            cursor.execute(f"ANALYZE {StockCount._meta.db_table}")
+    return done
+
+
+def _counters_from_facts() -> None:
+    facts = DossierFacts.objects.all()
+    stock = facts.filter(in_stock=True)
+    batch: Counter[Key] = Counter()
+
+    def flush(force: bool = False) -> None:
+        if force or len(batch) >= 5000:
+            _add(batch)
+            batch.clear()
+
+    grouped: list[tuple[str, Any, str]] = [
+        ("received", facts.exclude(received_month=""), "received_month"),
+        ("origin", facts.exclude(source_name=""), "source_name"),
+        ("political", stock, "political_status"),
+        ("ethnic", stock, "ethnic_group"),
+        ("entrustment", stock, "entrustment_type"),
+    ]
+    for dimension, queryset, column in grouped:
+        for agency, key, n in queryset.values_list("agency_id", column).annotate(n=Count("pk")).order_by().iterator():
+            batch[(agency, dimension, key)] += n
+            flush()
+    for agency, n, filled in stock.values_list("agency_id").annotate(n=Count("pk"), f=Sum("filled")).order_by():
+        batch[(agency, "held", "")] += n
+        batch[(agency, "filled", "")] += filled or 0
+    days = stock.exclude(birth_date=None).values_list("agency_id", "sex", "birth_date")
+    for agency, sex, birth, n in days.annotate(n=Count("pk")).order_by().iterator():
+        batch[(agency, "birthday", birthday_key(sex, birth))] += n
+        flush()
+    months = stock.annotate(month=TruncMonth("birth_date")).values_list("agency_id", "sex", "month")
+    for agency, sex, month, n in months.annotate(n=Count("pk")).order_by().iterator():
+        batch[(agency, "birth", birth_key(sex, month))] += n
+        flush()
+    for dimension, column in (("education", "educations"), ("title", "titles")):
+        for agency, values, n in (
+            stock.exclude(**{column: ""}).values_list("agency_id", column).annotate(n=Count("pk")).order_by()
+        ):
+            for value in values.split(","):
+                batch[(agency, dimension, value)] += n
+        flush()
+    flush(force=True)
+
+
+def _dossier_saved(sender: Any, instance: Dossier, **kwargs: Any) -> None:
+    refresh([instance.pk])
+
+
+def _person_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    person_id = instance.pk if isinstance(instance, Person) else instance.person_id
+    refresh(Dossier.objects.filter(person_id=person_id).values_list("pk", flat=True))
+
+
+def connect() -> None:
+    post_save.connect(_dossier_saved, sender=Dossier, dispatch_uid="analytics.dossier")
+    for model in (Person, EducationRecord, TitleRecord):
+        post_save.connect(_person_changed, sender=model, dispatch_uid=f"analytics.{model.__name__}")
+    for model in (EducationRecord, TitleRecord):
+        post_delete.connect(_person_changed, sender=model, dispatch_uid=f"analytics.{model.__name__}.delete")
+    changes.on_dossiers_written(refresh)

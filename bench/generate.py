@@ -62,7 +62,7 @@ def generate(persons: int, *, seed: int = 7, materials_per_dossier: int = 5, log
             given = GIVEN_MALE if sex == "1" else GIVEN_FEMALE
             name = rng.choice(SURNAMES) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
             yield (pk, "resident_id", number, name, sex, birth, "01", "山东烟台", region, "", rng.choice(("13", "13", "03", "01")),
-                   birth + datetime.timedelta(days=22 * 365), rng.choice("1236"), f"13{rng.randrange(10**9):09d}", "", "", "", "", "", "", "",
+                   birth + datetime.timedelta(days=22 * 365), rng.choice("1236"), f"13{rng.randrange(10**9):09d}" if rng.random() < 0.7 else "", "", "", "", "", "", "", "",
                    "", None, "", "[]")  # fmt: skip
 
     started = time.perf_counter()

@@ -330,14 +330,21 @@ def dashboard_export_memory(user: Any, rows: int = 100_000) -> list[Result]:
     tracemalloc.start()
     started = time.perf_counter()
     table, stream = stock.incomplete_records(scope)
-    write_xlsx("/tmp/dangan-bench-export.xlsx", sheet_title=table.title, header=table.header,
-               rows=itertools.islice(stream, rows))  # fmt: skip
+    written = 0
+
+    def counted() -> Any:
+        nonlocal written
+        for row in itertools.islice(stream, rows):
+            written += 1
+            yield row
+
+    write_xlsx("/tmp/dangan-bench-export.xlsx", sheet_title=table.title, header=table.header, rows=counted())
     elapsed = time.perf_counter() - started
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return [
-        Result(f"export {rows // 1000}k incomplete records peak memory", round(peak / 2**20, 1), "MiB"),
-        Result(f"export {rows // 1000}k incomplete records time (under tracemalloc)", round(elapsed, 1), "s"),
+        Result(f"export {written} incomplete records peak memory", round(peak / 2**20, 1), "MiB"),
+        Result(f"export {written} incomplete records time (under tracemalloc)", round(elapsed, 1), "s"),
     ]
 
 

@@ -65,12 +65,12 @@ def sample_keys(n: int) -> list[tuple[str, str, str, int]]:
 
 
 def lookups_service(user: Any, keys: list[tuple[str, str, str, int]]) -> list[Result]:
-    from dangan.dossiers.selectors import dossier_search
+    from dangan.dossiers.lookup import dossier_lookup
 
     results = []
     for label, index in (("id_number", 0), ("name", 1), ("barcode", 2)):
         values = iter([k[index] for k in keys])
-        samples = timed(lambda values=values: list(dossier_search(user, next(values))[:20]), len(keys))
+        samples = timed(lambda values=values: dossier_lookup(user, next(values), limit=20), len(keys))
         column = {"id_number": "p.id_number", "name": "p.name", "barcode": "d.barcode"}[label]
         sql = f"SELECT d.id FROM dossiers_dossier d JOIN dossiers_person p ON p.id = d.person_id WHERE {column} = %s LIMIT 20"
         with connection.cursor() as cursor:

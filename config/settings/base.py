@@ -141,9 +141,11 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+AUTHENTICATION_BACKENDS = ["dangan.agencies.authentication.StaffModelBackend"]
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "dangan.agencies.authentication.StaffTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

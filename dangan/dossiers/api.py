@@ -12,11 +12,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from dangan.core.api import Pagination
 from dangan.core.codetables import table
 from dangan.core.errors import NotFound
 from dangan.core.pdf import pdf_response, render_pdf
 from dangan.dossiers import basicinfo, delivery
-from dangan.dossiers.models import Dossier, EntrustmentType, Gap, GapStatus, Person, SourceKind
+from dangan.dossiers.lookup import DossierHit, dossier_lookup
+from dangan.dossiers.models import Dossier, DossierStatus, EntrustmentType, Gap, GapStatus, Person, SourceKind
 from dangan.dossiers.policies import sees_full_id_number
 from dangan.dossiers.selectors import dossier_search, gaps_for_follow_up, intake_for_reader
 from dangan.dossiers.services import (
@@ -31,11 +33,28 @@ from dangan.dossiers.services import (
 )
 
 
-class DossierListOut(serializers.ModelSerializer[Dossier]):
+class DossierListOut(serializers.Serializer[DossierHit]):
+    """One search hit (`dossiers.lookup`): flat columns, no models."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    barcode = serializers.CharField()
+    name = serializers.CharField()
+    id_number = serializers.CharField(source="masked_id_number", help_text="列表中身份证号码一律脱敏（R43）")
+    holding_agency = serializers.CharField()
+    status = serializers.ChoiceField(choices=DossierStatus.choices)
+    status_label = serializers.CharField()
+    received_on = serializers.DateField()
+
+
+class DossierDetailOut(serializers.ModelSerializer[Dossier]):
     name = serializers.CharField(source="person.name")
-    id_number = serializers.CharField(source="person.masked_id_number", help_text="列表中身份证号码一律脱敏（R43）")
+    id_number = serializers.SerializerMethodField()  # full or masked by role (R43)
     holding_agency = serializers.CharField(source="holding_agency.short_name")
     status_label = serializers.CharField(source="get_status_display")
+    sex = serializers.SerializerMethodField()
+    birth_date = serializers.DateField(source="person.birth_date")
+    custodian = serializers.CharField(source="custodian.short_name")
 
     class Meta:
         model = Dossier
@@ -49,17 +68,12 @@ class DossierListOut(serializers.ModelSerializer[Dossier]):
             "status",
             "status_label",
             "received_on",
+            "sex",
+            "birth_date",
+            "custodian",
+            "entrustment_type",
+            "source_name",
         ]
-
-
-class DossierDetailOut(DossierListOut):
-    id_number = serializers.SerializerMethodField()  # type: ignore[assignment]  # full or masked by role (R43)
-    sex = serializers.SerializerMethodField()
-    birth_date = serializers.DateField(source="person.birth_date")
-    custodian = serializers.CharField(source="custodian.short_name")
-
-    class Meta(DossierListOut.Meta):
-        fields = [*DossierListOut.Meta.fields, "sex", "birth_date", "custodian", "entrustment_type", "source_name"]
 
     def get_id_number(self, obj: Dossier) -> str:
         user = self.context["request"].user
@@ -153,7 +167,14 @@ class DossierViewSet(
         parameters=[OpenApiParameter("q", str, description="检索词")],
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        paginator = self.paginator
+        assert isinstance(paginator, Pagination)
+        limit = paginator.get_limit(request) or paginator.default_limit
+        offset = paginator.get_offset(request)
+        page = dossier_lookup(request.user, request.query_params.get("q", "")[:64], limit=limit, offset=offset)
+        paginator.request, paginator.limit, paginator.offset, paginator.count = request, limit, offset, page.count
+        data = DossierListOut(page.hits, many=True).data  # type: ignore[arg-type]
+        return paginator.get_paginated_response(data)
 
     @extend_schema(summary="查看档案（记入审计日志）", responses={200: DossierDetailOut})
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:

@@ -28,19 +28,34 @@ _ID_NUMBER = re.compile(r"^\d{17}[\dXx]$|^\d{15}$")
 _DIGITS = re.compile(r"^\d+$")
 
 
-def dossier_search(user: Any, query: str) -> QuerySet[Dossier]:
-    """Search by ID number, barcode, dossier number or name prefix; each shape uses its own index."""
-    qs = dossiers_visible_to(user)
+def query_shape(query: str) -> tuple[str, str]:
+    """What a search box's text is: ("id_number" | "barcode" | "number" | "name" | "all", normalised value)."""
     query = query.strip()
     if not query:
-        return qs.order_by("-received_on", "-pk")
+        return "all", ""
     if _ID_NUMBER.match(query):
-        return qs.filter(person__id_number=query.upper()).order_by("pk")
+        return "id_number", query.upper()
     if query[:2].upper() == "DA":
-        return qs.filter(barcode=query.upper()).order_by("pk")
+        return "barcode", query.upper()
     if _DIGITS.match(query):
-        return qs.filter(number=query).order_by("pk")
-    return qs.filter(person__name__startswith=query).order_by("person__name", "pk")
+        return "number", query
+    return "name", query
+
+
+def dossier_search(user: Any, query: str) -> QuerySet[Dossier]:
+    """Search by ID number, barcode, dossier number or name prefix; each shape uses its own index.
+    `dossiers.lookup` runs the same search as one prepared statement for the API and the counter."""
+    qs = dossiers_visible_to(user)
+    shape, value = query_shape(query)
+    if shape == "all":
+        return qs.order_by("-received_on", "-pk")
+    if shape == "id_number":
+        return qs.filter(person__id_number=value).order_by("pk")
+    if shape == "barcode":
+        return qs.filter(barcode=value).order_by("pk")
+    if shape == "number":
+        return qs.filter(number=value).order_by("pk")
+    return qs.filter(person__name__startswith=value).order_by("person__name", "pk")
 
 
 def dossier_for_action(actor: Any, dossier_id: int, *roles: str, lock: bool = False) -> Dossier:

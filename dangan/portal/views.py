@@ -49,7 +49,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         except ApplicationError as exc:
             add_service_errors(exc, form)
         else:
-            login(request, account.user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, account.user, backend="dangan.agencies.authentication.StaffModelBackend")
             return HttpResponseRedirect(reverse("portal:home"))
     return render(request, "portal/form.html", {"form": form, "title": "注册", "submit": "注册"})
 

@@ -1,0 +1,116 @@
+"""The prepared lookup (`dossiers.lookup`) finds exactly what the ORM search (`selectors.dossier_search`) finds,
+in the same order, for every query shape and every scope."""
+
+import pytest
+
+from dangan.agencies.models import Role
+from dangan.dossiers.lookup import _name_bounds, dossier_lookup
+from dangan.dossiers.models import Dossier
+from dangan.dossiers.selectors import dossier_search
+
+
+@pytest.fixture
+def stock(make_dossier):
+    made = []
+    names = ["王小明", "王小红", "王小", "王大力", "李王", "王%明", "王_红", "张三"]
+    for n, (code, name) in enumerate(zip(["370602", "370613", "370683", "370602"] * 2, names, strict=True)):
+        dossier = make_dossier(code, name=name)
+        Dossier.objects.filter(pk=dossier.pk).update(number=f"{1000 + n}", barcode=f"DA{code}{n:08d}")
+        made.append(Dossier.objects.select_related("person").get(pk=dossier.pk))
+    return made
+
+
+def _queries(stock):
+    first = stock[0]
+    return [
+        "",
+        first.person.id_number,
+        first.person.id_number.lower(),
+        first.barcode,
+        first.barcode.lower(),
+        first.number,
+        "王",
+        "王小",
+        "王%",
+        "王_",
+        "李",
+        "不存在",
+        "110101199003070000",
+    ]
+
+
+@pytest.mark.rule("R43")
+@pytest.mark.parametrize(
+    ("code", "roles"),
+    [
+        ("370600", [Role.SUPERVISOR]),  # the city and its districts
+        ("370602", [Role.COUNTER_CLERK]),  # its own agency only
+        ("370600", [Role.ARCHIVE_KEEPER]),  # also what it keeps for others (莱山区 is kept by the city)
+        ("370683", [Role.COUNTER_CLERK, Role.ARCHIVE_KEEPER]),
+    ],
+)
+def test_lookup_finds_what_the_search_finds(stock, make_staff, code, roles):
+    user = make_staff(code, *roles)
+    for query in _queries(stock):
+        expected = list(dossier_search(user, query).values_list("pk", flat=True))
+        page = dossier_lookup(user, query, limit=50)
+        assert [hit.id for hit in page.hits] == expected, query
+        assert page.count == len(expected), query
+
+
+def test_lookup_pages_and_counts(stock, make_staff):
+    user = make_staff("370000", Role.SUPERVISOR)
+    every = list(dossier_search(user, "王").values_list("pk", flat=True))
+    assert len(every) == 6  # 王小明 王小红 王小 王大力 王%明 王_红; not 李王
+    first = dossier_lookup(user, "王", limit=4)
+    second = dossier_lookup(user, "王", limit=4, offset=4)
+    beyond = dossier_lookup(user, "王", limit=4, offset=40)
+    assert [h.id for h in first.hits + second.hits] == every
+    assert first.count == second.count == beyond.count == 6
+    assert beyond.hits == []
+
+
+def test_hit_carries_list_columns(stock, make_staff):
+    user = make_staff("370602", Role.COUNTER_CLERK)
+    dossier = stock[0]
+    (hit,) = dossier_lookup(user, dossier.barcode).hits
+    assert (hit.name, hit.id_number, hit.holding_agency) == (dossier.person.name, dossier.person.id_number, "芝罘区")
+    assert hit.masked_id_number == dossier.person.masked_id_number
+    assert hit.status_label == "在库"
+    assert hit.received_on == dossier.received_on
+
+
+def test_anonymous_and_non_staff_find_nothing(stock, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    citizen = django_user_model.objects.create_user(username="citizen", password="x" * 12)
+    assert dossier_lookup(AnonymousUser(), "王").count == 0
+    assert dossier_lookup(citizen, "王").hits == []
+
+
+def test_name_bounds_cover_exactly_the_prefix():
+    assert _name_bounds("王") == chr(ord("王") + 1)
+    assert _name_bounds("ab") == "ac"
+    assert _name_bounds("a\ud7ff") == "a\ue000"  # skips the surrogates, which UTF-8 cannot carry
+    for name in ["王", "王小", "王小明", "王\U0010fffd"]:
+        assert "王" <= name < _name_bounds("王")
+    after = chr(ord("王") + 1) + "小"  # the next character's names are past the bound
+    assert not (after < _name_bounds("王"))
+
+
+def test_api_list_pages_the_lookup_with_masked_numbers(api_client, stock, make_staff):
+    user = make_staff("370600", Role.SUPERVISOR)
+    api_client.force_authenticate(user)
+    body = api_client.get("/api/v1/dossiers/", {"q": "王", "limit": 4}).json()
+    assert body["count"] == 6
+    assert len(body["results"]) == 4
+    assert "offset=4" in body["next"]
+    assert body["previous"] is None
+    rest = api_client.get("/api/v1/dossiers/", {"q": "王", "limit": 4, "offset": 4}).json()
+    assert [r["name"] for r in body["results"] + rest["results"]] == sorted(
+        d.person.name for d in stock if d.person.name.startswith("王")
+    )
+    first = rest["results"][0]
+    assert set(first) == {"id", "number", "barcode", "name", "id_number", "holding_agency", "status",
+                          "status_label", "received_on"}  # fmt: skip
+    assert "*" in first["id_number"]

@@ -159,6 +159,15 @@ def rebuild(log: Any = None) -> int:
     with transaction.atomic():
         StockCount.objects.all().delete()
         DossierFacts.objects.all().delete()
+        if connection.vendor == "postgresql":
+            done = _facts_by_sql()
+            if log:
+                log(done)
+            _counters_from_facts()
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {DossierFacts._meta.db_table}")
+                cursor.execute(f"ANALYZE {StockCount._meta.db_table}")
+            return done
         done, last = 0, 0
         while True:
             ids = list(Dossier.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
@@ -170,11 +179,36 @@ def rebuild(log: Any = None) -> int:
             if log and done % 100_000 < CHUNK:
                 log(done)
         _counters_from_facts()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {DossierFacts._meta.db_table}")
-            cursor.execute(f"ANALYZE {StockCount._meta.db_table}")
     return done
+
+
+def _facts_by_sql() -> int:
+    """`_facts` for every dossier as one INSERT … SELECT (PostgreSQL): the same definitions in SQL, held equal
+    to `_facts` by a test. Minutes in Python at a million dossiers; seconds here."""
+    dossier, person = Dossier._meta.db_table, Person._meta.db_table
+    education, title = EducationRecord._meta.db_table, TitleRecord._meta.db_table
+    columns = [("p." + f.removeprefix("person__")) if f.startswith("person__") else "d." + f for f in QUALITY_FIELDS]
+    filled = " + ".join(f"(CASE WHEN {c} > '' THEN 1 ELSE 0 END)" for c in columns)
+    sql = f"""
+        INSERT INTO {DossierFacts._meta.db_table} ({", ".join(["dossier_id", *FACT_FIELDS])})
+        SELECT d.id, d.holding_agency_id, d.status = ANY(%s), COALESCE(p.sex, ''), p.birth_date,
+               COALESCE(p.political_status, ''), COALESCE(p.ethnic_group, ''), COALESCE(d.entrustment_type, ''),
+               COALESCE(to_char(d.received_on, 'YYYY-MM'), ''), COALESCE(d.source_name, ''),
+               COALESCE(e.codes, ''), COALESCE(t.levels, ''), {filled}
+        FROM {dossier} d
+        JOIN {person} p ON p.id = d.person_id
+        LEFT JOIN (
+            SELECT person_id, string_agg(education, ',' ORDER BY education COLLATE "C") AS codes
+            FROM (SELECT DISTINCT person_id, education FROM {education} WHERE is_highest) x GROUP BY person_id
+        ) e ON e.person_id = d.person_id
+        LEFT JOIN (
+            SELECT person_id, string_agg(level, ',' ORDER BY level COLLATE "C") AS levels
+            FROM (SELECT DISTINCT person_id, level FROM {title}) y GROUP BY person_id
+        ) t ON t.person_id = d.person_id
+    """  # noqa: S608 - table and column names come from the models, values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [sorted(IN_STOCK)])
+        return int(cursor.rowcount)
 
 
 def _counters_from_facts() -> None:

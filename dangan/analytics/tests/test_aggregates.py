@@ -197,3 +197,19 @@ def test_the_incomplete_records_download_streams_every_one_least_complete_first(
     expected = [r for r in figures.worst_records(scope_for(user), limit=10_000).rows if not r[3].startswith("10/")]
     assert rows == expected
     assert rows
+
+
+@pytest.mark.rule("R38")
+def test_facts_built_in_sql_equal_the_facts_built_one_dossier_at_a_time(busy_world):
+    from django.db import connection
+
+    from dangan.analytics.models import DossierFacts
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the set-based rebuild is PostgreSQL's; elsewhere rebuild uses _facts itself")
+    by_python = aggregates._facts(Dossier.objects.all())
+    assert any(f.educations for f in by_python.values()) and any(f.titles for f in by_python.values())
+    aggregates.rebuild()
+    fields = ["dossier_id", *aggregates.FACT_FIELDS]
+    by_sql = {f.dossier_id: [getattr(f, n) for n in fields] for f in DossierFacts.objects.all()}
+    assert by_sql == {i: [getattr(f, n) for n in fields] for i, f in by_python.items()}

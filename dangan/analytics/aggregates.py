@@ -125,7 +125,7 @@ def refresh(ids: Iterable[int]) -> None:
     pending = sorted(set(ids))
     for start in range(0, len(pending), CHUNK):
         chunk = pending[start : start + CHUNK]
-        with transaction.atomic():
+        with transaction.atomic(savepoint=False):  # a failure here fails the caller's change: no savepoint
             old = {f.dossier_id: f for f in DossierFacts.objects.select_for_update().filter(dossier_id__in=chunk)}
             new = _facts(Dossier.objects.filter(pk__in=chunk))
             deltas: Counter[Key] = Counter()

@@ -53,7 +53,8 @@ def record(
     ctx = context.current()
     actor_id, name, staff_agency_id = _actor_facts(actor)
     subject_type, subject_id = _subject_facts(subject)
-    with transaction.atomic():
+    # No savepoint: an entry that cannot be written must fail the caller's whole operation anyway.
+    with transaction.atomic(savepoint=False):
         head = _locked_head()
         event = AuditEvent(
             seq=head.seq + 1,

@@ -34,6 +34,10 @@ class DossierHit:
     holding_agency: str
 
     @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
     def masked_id_number(self) -> str:
         return mask_id_number(self.id_number)
 
@@ -115,3 +119,30 @@ def dossier_lookup(user: Any, query: str, *, limit: int = 20, offset: int = 0) -
     else:
         count = prepared.fetch(f"SELECT count(*) {_FROM} WHERE {where}", params)[0][0]
     return LookupPage(count, hits)
+
+
+class LookupResults:
+    """The lookup as a sequence Django's Paginator can page: a count, then one prepared query per page."""
+
+    def __init__(self, user: Any, query: str) -> None:
+        self.user, self.query = user, query
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            found = _where(self.user, self.query)
+            if found is None:
+                self._count = 0
+            else:
+                where, params, _order = found
+                self._count = prepared.fetch(f"SELECT count(*) {_FROM} WHERE {where}", params)[0][0]
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[DossierHit]:
+        start, stop = window.start or 0, window.stop
+        if stop is None or window.step is not None:
+            raise TypeError("LookupResults pages by [start:stop] only")
+        return dossier_lookup(self.user, self.query, limit=max(0, stop - start), offset=start).hits

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,20 +16,23 @@ from dangan.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangan.core.pdf import pdf_response, render_pdf
 from dangan.dossiers import basicinfo
 from dangan.dossiers.forms import IntakeForm, MissingMaterialFormSet
+from dangan.dossiers.lookup import LookupResults, dossier_lookup
 from dangan.dossiers.models import GapStatus
 from dangan.dossiers.policies import sees_full_id_number
-from dangan.dossiers.selectors import dossier_search, gaps_for_follow_up, intake_for_reader
+from dangan.dossiers.selectors import gaps_for_follow_up, intake_for_reader, query_shape
 from dangan.dossiers.services import IntakeInput, MissingMaterial, dossier_read, dossier_receive
 
 
 @login_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
-    results = dossier_search(request.user, query)
-    if query and results.count() == 1 and query.upper().startswith("DA"):
+    results = LookupResults(request.user, query)
+    if query and query_shape(query)[0] == "barcode":
         # A scanned barcode opens the dossier at once.
-        return HttpResponseRedirect(reverse("dossiers:detail", args=[results.get().pk]))
-    page = Paginator(results, 25).get_page(request.GET.get("page"))
+        found = dossier_lookup(request.user, query, limit=2).hits
+        if len(found) == 1:
+            return HttpResponseRedirect(reverse("dossiers:detail", args=[found[0].id]))
+    page: Any = Paginator(cast(Any, results), 25).get_page(request.GET.get("page"))  # a sequence of hits
     template = "dossiers/_results.html" if request.htmx else "dossiers/list.html"  # type: ignore[attr-defined]
     return render(request, template, {"page": page, "q": query})
 

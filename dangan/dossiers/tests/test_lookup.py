@@ -114,3 +114,24 @@ def test_api_list_pages_the_lookup_with_masked_numbers(api_client, stock, make_s
     assert set(first) == {"id", "number", "barcode", "name", "id_number", "holding_agency", "status",
                           "status_label", "received_on"}  # fmt: skip
     assert "*" in first["id_number"]
+
+
+def test_console_search_pages_the_lookup_and_a_scanned_barcode_opens_the_dossier(client, stock, make_staff):
+    from django.urls import reverse
+
+    user = make_staff("370000", Role.SUPERVISOR)
+    client.force_login(user)
+    first = client.get(reverse("dossiers:list"), {"q": "王"})
+    body = first.content.decode()
+    assert first.status_code == 200
+    names = [d.person.name for d in stock if d.person.name.startswith("王")]
+    assert all(name in body for name in names)
+    assert "李王" not in body
+    assert stock[0].person.masked_id_number in body
+    assert stock[0].person.id_number not in body
+    scanned = client.get(reverse("dossiers:list"), {"q": stock[1].barcode.lower()})
+    assert scanned.status_code == 302
+    assert scanned.url == reverse("dossiers:detail", args=[stock[1].pk])
+    paged = client.get(reverse("dossiers:list"), {"page": 2})  # 25 a page; 8 dossiers: the last page
+    assert paged.status_code == 200
+    assert "王小明" in paged.content.decode()

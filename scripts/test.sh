@@ -31,6 +31,6 @@ pg_start
 trap pg_stop EXIT
 
 echo "== tests on SQLite"
-DATABASE_URL="sqlite://:memory:" $BIN/pytest -n 2 -q "$@"
+DATABASE_URL="sqlite://:memory:" $BIN/pytest -n 2 -q --durations=15 "$@"
 echo "== tests on PostgreSQL"
-DATABASE_URL="$PG_URL" $BIN/pytest -n 2 -q "$@"
+DATABASE_URL="$PG_URL" $BIN/pytest -n 2 -q --durations=15 "$@"

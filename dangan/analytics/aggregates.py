@@ -258,6 +258,8 @@ def _dossier_saved(sender: Any, instance: Dossier, **kwargs: Any) -> None:
 
 
 def _person_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    if isinstance(instance, Person) and kwargs.get("created"):
+        return  # a person just created has no dossier yet: nothing to count
     person_id = instance.pk if isinstance(instance, Person) else instance.person_id
     refresh(Dossier.objects.filter(person_id=person_id).values_list("pk", flat=True))
 

@@ -55,7 +55,9 @@ class Person(NeverDelete):
 
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RESIDENT_ID)
     id_number = models.CharField(_("证件号码"), max_length=32, unique=True)
-    name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    # No plain index: `person_name_prefix_idx` (below) serves the prefix search and equality; ordering by name
+    # sorts the few rows a prefix matched. Two more name indexes only slowed every insert (the ledger import).
+    name = models.CharField(_("姓名"), max_length=50)
     sex = models.CharField(_("性别"), max_length=1)
     birth_date = models.DateField(_("出生日期"))
     ethnic_group = models.CharField(_("民族"), max_length=2, blank=True)

@@ -28,8 +28,10 @@ class Material(NeverDelete):
 
     objects: ClassVar[NeverDeleteQuerySet[Material]] = NeverDeleteQuerySet.as_manager()  # type: ignore[assignment]
 
+    # No index of its own: every query of materials names the dossier, which leads `material_dossier_class_idx`
+    # and the sequence constraint's index.
     dossier = models.ForeignKey(
-        "dossiers.Dossier", verbose_name=_("档案"), on_delete=models.PROTECT, related_name="materials"
+        "dossiers.Dossier", verbose_name=_("档案"), on_delete=models.PROTECT, related_name="materials", db_index=False
     )
     material_class = models.CharField(_("类号"), max_length=4, help_text=_("《干部人事档案工作条例》（2018）类或小类"))
     title = models.CharField(_("材料名称"), max_length=200)
@@ -46,9 +48,8 @@ class Material(NeverDelete):
         settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.PROTECT, related_name="+"
     )
     volume = models.PositiveSmallIntegerField(_("卷"), default=1)
-    status = models.CharField(
-        _("状态"), max_length=10, choices=MaterialStatus.choices, default=MaterialStatus.RECEIVED, db_index=True
-    )
+    # Filtered only together with the dossier (`material_dossier_class_idx`): no index of its own.
+    status = models.CharField(_("状态"), max_length=10, choices=MaterialStatus.choices, default=MaterialStatus.RECEIVED)
     return_reason = models.CharField(_("退回原因"), max_length=24, choices=ReturnReason.choices, blank=True)
     appraisal_note = models.CharField(_("鉴别意见"), max_length=200, blank=True)
     appraised_by = models.ForeignKey(

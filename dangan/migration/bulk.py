@@ -19,6 +19,7 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
+from psycopg.types.json import Jsonb
 
 BATCH_SIZE = 1000
 _IN_CHUNK = 5000
@@ -36,6 +37,9 @@ def _adapter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     if isinstance(field, models.DateField):
         return connection.ops.adapt_datefield_value  # type: ignore[no-any-return]
     if isinstance(field, models.JSONField):
+        if connection.vendor == "postgresql" and field.encoder is None:
+            # What Django's preparation returns (psycopg's Jsonb over json.dumps), without its ~20 µs a value.
+            return lambda value: None if value is None else Jsonb(value)
         return lambda value: field.get_db_prep_save(value, connection)
     return None
 
@@ -149,20 +153,36 @@ class Table:
         return ids
 
 
+_SEPARATOR = "\x1f"  # ASCII unit separator: never in a checked key (the rare value carrying it takes the array path)
+
+
+def _packed(chunk: list[Any]) -> tuple[str, str] | None:
+    """PostgreSQL: the chunk as ONE text parameter and the expression that splits it back into an array, or None
+    when it cannot be packed. psycopg quotes an array parameter element by element (a regular-expression test
+    each, ~2 µs: 0.1 s for a chunk of 5,000 keys); a joined string is one C call."""
+    if all(type(v) is int for v in chunk):
+        return ",".join(map(str, chunk)), "= ANY(string_to_array(%s, ',')::bigint[])"
+    if all(type(v) is str for v in chunk) and "" not in chunk:
+        joined = _SEPARATOR.join(chunk)
+        if joined.count(_SEPARATOR) == len(chunk) - 1:
+            return joined, "= ANY(string_to_array(%s, E'\\x1f'))"
+    return None
+
+
 def select_in(sql: str, values: Iterable[Any], *, extra: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Rows of `sql` (with one `IN ({})` and the `extra` parameters before it) for the given values, by chunks."""
     found: list[tuple[Any, ...]] = []
     items = list(dict.fromkeys(values))
-    array_parameter = connection.vendor == "postgresql"
-    if array_parameter:  # one array parameter: no query of 5,000 placeholders to build and parse
-        sql = sql.replace("IN ({})", "= ANY(%s)")
+    postgresql = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
         for start in range(0, len(items), _IN_CHUNK):
             chunk = items[start : start + _IN_CHUNK]
-            if array_parameter:
-                cursor.execute(sql, [*extra, chunk])
-            else:
+            if not postgresql:
                 cursor.execute(sql.format(", ".join(["%s"] * len(chunk))), [*extra, *chunk])
+            elif packed := _packed(chunk):  # one parameter: no query of 5,000 placeholders to build and parse
+                cursor.execute(sql.replace("IN ({})", packed[1]), [*extra, packed[0]])
+            else:
+                cursor.execute(sql.replace("IN ({})", "= ANY(%s)"), [*extra, chunk])
             found.extend(cursor.fetchall())
     return found
 

@@ -81,7 +81,10 @@ def _is_hint_row(cells: list[Any]) -> bool:
 
 
 def _is_blank(cells: list[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    try:  # CSV: every cell is text, joined and stripped in C
+        return not "".join(cells).strip()
+    except TypeError:  # a workbook's numbers, dates, empty cells
+        return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 class _Sheet:
@@ -234,14 +237,18 @@ class LedgerChecker(_Sheet):
         errors: list[RowError] = []
         values: dict[str, Any] = {}
         bad: set[str] = set()
-        parsers = self.parsers
+        parser_of = self.parsers.get
         declared_none: list[str] = []
         for key, text in self.cells_of(row, cells, errors, bad).items():
             if text == NONE and key in NONEABLE:
                 declared_none.append(key)
                 continue
+            parse = parser_of(key)
+            if parse is None:
+                values[key] = text
+                continue
             try:
-                values[key] = parsers[key](text) if key in parsers else text
+                values[key] = parse(text)
             except CellError as exc:
                 bad.add(key)
                 errors.append(RowError(self.sheet, row, HEADER[key], text, exc.message))

@@ -37,6 +37,7 @@ from dangan.storage.models import DossierLocation, Location, LocationMove
 
 MIGRATED = "历史数据迁移"
 SHELVED_REASON = "历史数据迁移：按原台账上架"
+COUNT_EVERY = 2000  # dossiers whose dashboard counters follow together (the counters refresh 2,000 at a time)
 # Plain strings: the drivers adapt enum members by name, not by value.
 SOURCE_KIND = SourceKind.MIGRATION.value
 MATERIAL_SOURCE = MaterialSource.OTHER.value
@@ -86,6 +87,7 @@ class Writer:
         self.next_number = self._reserve(numbers_to_draw, highest_platform_number)
         self.first_drawn: int | None = None  # the first number this run drew (after `reserve`)
         self.person_ids = array("q")  # this run's people, in the (increasing) order their keys were drawn
+        self._uncounted = array("q")  # dossiers written whose counters have not followed yet
         self.dossiers = self.materials = self.shelved = 0
         self.person_defaults = [_field(Person, name).get_default() for name in PERSON_FIELDS]
         by = {"placed_by": actor.pk, "moved_by": actor.pk, "received_by": actor.pk, "filed_by": actor.pk}
@@ -167,8 +169,20 @@ class Writer:
         )
         self._histories(persons, rows)
         self._places(dossiers, rows)
-        changes.dossiers_written(dossiers)  # COPY sends no signals: the dashboard's counters follow here (R38)
         self.dossiers += len(dossiers)
+        # COPY sends no signals: the dashboard's counters follow (R38), a few chunks at a time (`_counters`).
+        self._uncounted.extend(dossiers)
+        if len(self._uncounted) >= COUNT_EVERY:
+            self._counters()
+
+    def _counters(self) -> None:
+        """The dashboard's counters follow the dossiers written since the last call, in the run's transaction.
+        Each call moves the same few hot counter rows (held, filled, sex, …) once more; every such update leaves
+        a row version the rest of the transaction must step over, so fewer, larger calls (measured at 100,000
+        rows: the counters' upserts cost 81 ms each by the end, 14 ms at the start)."""
+        if self._uncounted:
+            changes.dossiers_written(self._uncounted.tolist())
+            self._uncounted = array("q")
 
     def _histories(self, persons: list[int], rows: list[dict[str, Any]]) -> None:
         education, employment, titles, qualifications, memberships = [], [], [], [], []
@@ -253,11 +267,13 @@ class Writer:
 
     def ledger_done(self) -> None:
         """The people and dossiers are in: the catalogue's lookups join them."""
+        self._counters()
         self._analyze(LEDGER_LOOKUPS)
 
     def finish(self) -> None:
         """Every chunk was written as it came; the statistics of the tables the next run's checks read follow
         their new sizes (the other tables: autovacuum, once the run has committed)."""
+        self._counters()
         self._analyze(CHECK_LOOKUPS)
 
 

@@ -122,14 +122,17 @@ def _add(deltas: Counter[Key]) -> None:
 
 
 def refresh(ids: Iterable[int]) -> None:
-    """Recompute these dossiers' facts and move the counters by the difference, in the caller's transaction."""
+    """Recompute these dossiers' facts and move the counters by the difference, in the caller's transaction.
+    The counters move once per call, whatever the number of dossiers: a counter row updated again and again in
+    one transaction leaves a row version per update for the next update to step over."""
     pending = sorted(set(ids))
-    for start in range(0, len(pending), CHUNK):
-        chunk = pending[start : start + CHUNK]
-        with transaction.atomic(savepoint=False):  # a failure here fails the caller's change: no savepoint
+    deltas: Counter[Key] = Counter()
+    with transaction.atomic(savepoint=False):  # a failure here fails the caller's change: no savepoint
+        for start in range(0, len(pending), CHUNK):
+            chunk = pending[start : start + CHUNK]
             old = {f.dossier_id: f for f in DossierFacts.objects.select_for_update().filter(dossier_id__in=chunk)}
             new = _facts_of(chunk)
-            deltas: Counter[Key] = Counter()
+            changed = []
             for dossier_id in chunk:
                 before, after = old.get(dossier_id), new.get(dossier_id)
                 if (
@@ -144,14 +147,12 @@ def refresh(ids: Iterable[int]) -> None:
                 if after is not None:
                     for key, n in contributions(after):
                         deltas[key] += n
-            _add(deltas)
-            changed = [f for i, f in new.items() if i not in old or any(
-                getattr(old[i], name) != getattr(f, name) for name in FACT_FIELDS
-            )]  # fmt: skip
+                    changed.append(after)
             if changed:
                 DossierFacts.objects.bulk_create(
                     changed, update_conflicts=True, unique_fields=["dossier"], update_fields=FACT_FIELDS
                 )
+        _add(deltas)
 
 
 def rebuild(log: Any = None) -> int:

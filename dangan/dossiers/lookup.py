@@ -87,10 +87,12 @@ def _where(user: Any, query: str) -> tuple[str, list[Any], str] | None:
         where += " AND d.number = %s"
         params.append(value)
     else:
-        order = "p.name, d.id"
+        order = "p.name, p.id"  # ties by person: a person has one dossier
         if connection.vendor == "postgresql":
-            # The bounds let a generic (prepared) plan use the pattern index, which it cannot derive from LIKE $1.
-            where += " AND p.name ~>=~ %s AND p.name ~<~ %s AND p.name LIKE %s"
+            # Code-point order with bounds a generic (prepared) plan can use: it reads the first page straight
+            # from person_name_c_idx (name COLLATE "C", id) and stops; it cannot derive bounds from LIKE $1.
+            order = 'p.name COLLATE "C", p.id'
+            where += ' AND p.name COLLATE "C" >= %s AND p.name COLLATE "C" < %s AND p.name LIKE %s'
             params += [value, _name_bounds(value), _like_escape(value) + "%"]
         else:
             where += " AND p.name LIKE %s ESCAPE '\\'"
@@ -107,14 +109,20 @@ def dossier_lookup(user: Any, query: str, *, limit: int = 20, offset: int = 0) -
     if found is None:
         return LookupPage(0, [])
     where, params, order = found
+    # A name may match a few hundred people: the total comes with the page (one round trip, not two).
+    # Other shapes match one dossier, or all of them, where a count over the window would cost the page.
+    windowed = query_shape(query)[0] == "name"
     rows = prepared.fetch(
-        "SELECT d.id, d.number, d.barcode, d.status, d.received_on, p.name, p.id_number, a.short_name "
+        "SELECT d.id, d.number, d.barcode, d.status, d.received_on, p.name, p.id_number, a.short_name"
+        f"{', count(*) OVER ()' if windowed else ''} "
         f"{_FROM} JOIN {Agency._meta.db_table} a ON a.id = d.holding_agency_id "
         f"WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
         [*params, limit, offset],
     )
-    hits = [DossierHit(*row) for row in rows]
-    if len(hits) < limit and (hits or offset == 0):
+    hits = [DossierHit(*row[:8]) for row in rows]
+    if windowed and rows:
+        count = rows[0][8]
+    elif len(hits) < limit and (hits or offset == 0):
         count = offset + len(hits)
     else:
         count = prepared.fetch(f"SELECT count(*) {_FROM} WHERE {where}", params)[0][0]

@@ -3,7 +3,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Collate
 from django.http import Http404
 
 from dangan.agencies.models import Role
@@ -55,7 +57,9 @@ def dossier_search(user: Any, query: str) -> QuerySet[Dossier]:
         return qs.filter(barcode=value).order_by("pk")
     if shape == "number":
         return qs.filter(number=value).order_by("pk")
-    return qs.filter(person__name__startswith=value).order_by("person__name", "pk")
+    # Names in code-point order (PostgreSQL's "C"; SQLite's BINARY already is), ties by person: one dossier each.
+    name = Collate("person__name", "C") if connection.vendor == "postgresql" else F("person__name")
+    return qs.filter(person__name__startswith=value).order_by(name.asc(), "person_id")
 
 
 def dossier_for_action(actor: Any, dossier_id: int, *roles: str, lock: bool = False) -> Dossier:

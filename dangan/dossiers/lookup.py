@@ -64,7 +64,8 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _where(user: Any, query: str) -> tuple[str, list[Any], str] | None:
+def _where(user: Any, query: str) -> tuple[str, list[Any], str, str] | None:
+    """(WHERE clause, its parameters, ORDER BY, query shape), or None for a user who is not staff."""
     staff = staff_of(user)
     if staff is None:
         return None
@@ -97,7 +98,7 @@ def _where(user: Any, query: str) -> tuple[str, list[Any], str] | None:
         else:
             where += " AND p.name LIKE %s ESCAPE '\\'"
             params.append(_like_escape(value) + "%")
-    return where, params, order
+    return where, params, order, shape
 
 
 _FROM = f"FROM {Dossier._meta.db_table} d JOIN {Person._meta.db_table} p ON p.id = d.person_id"
@@ -108,10 +109,10 @@ def dossier_lookup(user: Any, query: str, *, limit: int = 20, offset: int = 0) -
     found = _where(user, query)
     if found is None:
         return LookupPage(0, [])
-    where, params, order = found
+    where, params, order, shape = found
     # A name may match a few hundred people: the total comes with the page (one round trip, not two).
     # Other shapes match one dossier, or all of them, where a count over the window would cost the page.
-    windowed = query_shape(query)[0] == "name"
+    windowed = shape == "name"
     rows = prepared.fetch(
         "SELECT d.id, d.number, d.barcode, d.status, d.received_on, p.name, p.id_number, a.short_name"
         f"{', count(*) OVER ()' if windowed else ''} "
@@ -125,8 +126,12 @@ def dossier_lookup(user: Any, query: str, *, limit: int = 20, offset: int = 0) -
     elif len(hits) < limit and (hits or offset == 0):
         count = offset + len(hits)
     else:
-        count = prepared.fetch(f"SELECT count(*) {_FROM} WHERE {where}", params)[0][0]
+        count = _count(where, params)
     return LookupPage(count, hits)
+
+
+def _count(where: str, params: list[Any]) -> int:
+    return int(prepared.fetch(f"SELECT count(*) {_FROM} WHERE {where}", params)[0][0])
 
 
 class LookupResults:
@@ -139,11 +144,7 @@ class LookupResults:
     def count(self) -> int:
         if self._count is None:
             found = _where(self.user, self.query)
-            if found is None:
-                self._count = 0
-            else:
-                where, params, _order = found
-                self._count = prepared.fetch(f"SELECT count(*) {_FROM} WHERE {where}", params)[0][0]
+            self._count = 0 if found is None else _count(found[0], found[1])
         return self._count
 
     def __len__(self) -> int:

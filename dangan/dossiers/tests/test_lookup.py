@@ -40,6 +40,7 @@ def _queries(stock):
 
 
 @pytest.mark.rule("R43")
+@pytest.mark.rule("R47")  # a keeper also finds what its storeroom keeps for another holder
 @pytest.mark.parametrize(
     ("code", "roles"),
     [

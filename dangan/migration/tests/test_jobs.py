@@ -246,3 +246,25 @@ def test_a_clean_dry_run_is_confirmed_once_unless_its_real_run_failed(scene, cle
     ImportJob.objects.filter(pk=again.pk).update(status=JobStatus.DONE, imported_count=25)
     with pytest.raises(Conflict):
         job_confirm(actor=clerk, job_id=dry.pk)
+
+
+def test_the_inline_runner_waits_out_a_table_lock_before_claiming(monkeypatch):
+    """SQLite reports a lock held by another connection of a shared cache at once (no busy timeout)."""
+    from django.db import OperationalError
+
+    from dangan.migration import services
+
+    answers = [OperationalError("database table is locked"), OperationalError("database table is locked"), 7]
+
+    def claim(job_id):
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(services, "job_claim", claim)
+    assert services._claim_when_free(7, pause=0) == 7
+    assert answers == []
+    monkeypatch.setattr(services, "job_claim", lambda job_id: (_ for _ in ()).throw(OperationalError("disk I/O error")))
+    with pytest.raises(OperationalError, match="disk I/O"):
+        services._claim_when_free(7, pause=0)

@@ -110,6 +110,8 @@ def dossier_lookup(user: Any, query: str, *, limit: int = 20, offset: int = 0) -
     if found is None:
         return LookupPage(0, [])
     where, params, order, shape = found
+    # Past any stock there will be, and within the databases' 64-bit integers (a fuzzer sends 10^25).
+    offset = min(max(offset, 0), _LAST_OFFSET)
     # A name may match a few hundred people: the total comes with the page (one round trip, not two).
     # Other shapes match one dossier, or all of them, where a count over the window would cost the page.
     windowed = shape == "name"
@@ -128,6 +130,9 @@ def dossier_lookup(user: Any, query: str, *, limit: int = 20, offset: int = 0) -
     else:
         count = _count(where, params)
     return LookupPage(count, hits)
+
+
+_LAST_OFFSET = 2**31 - 1
 
 
 def _count(where: str, params: list[Any]) -> int:

@@ -136,3 +136,11 @@ def test_console_search_pages_the_lookup_and_a_scanned_barcode_opens_the_dossier
     paged = client.get(reverse("dossiers:list"), {"page": 2})  # 25 a page; 8 dossiers: the last page
     assert paged.status_code == 200
     assert "王小明" in paged.content.decode()
+
+
+def test_an_offset_past_every_integer_gives_an_empty_page_not_an_error(api_client, stock, make_staff):
+    api_client.force_authenticate(make_staff("370000", Role.SUPERVISOR))
+    response = api_client.get("/api/v1/dossiers/", {"q": "王", "offset": "14766361507507850591600640"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    assert response.json()["count"] == 6

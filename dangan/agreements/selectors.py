@@ -29,6 +29,7 @@ from dangan.agreements.models import (
 from dangan.agreements.policies import can_read, can_view_agreements
 from dangan.core.codetables import region_name, table
 from dangan.core.errors import NotFound
+from dangan.core.validators import search_term
 from dangan.dossiers import workflow as dossier_workflow
 from dangan.dossiers.models import Dossier
 
@@ -43,7 +44,7 @@ def _agency_ids(user: Any) -> Any:
 
 def employers_visible_to(user: Any, query: str = "") -> QuerySet[Employer]:
     qs = Employer.objects.filter(agency_id__in=_agency_ids(user)).select_related("agency", "zone_agency")
-    query = query.strip()
+    query = search_term(query)
     if query:
         qs = qs.filter(Q(name__contains=query) | Q(credit_code=query.upper()) | Q(registration_no=query))
     return qs.order_by("-registered_on", "-pk")

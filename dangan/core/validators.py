@@ -20,6 +20,15 @@ _LANDLINE = re.compile(r"^0\d{2,3}-?[2-9]\d{6,7}(-\d{1,6})?$")
 _POSTCODE = re.compile(r"^[0-8]\d{5}$")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def search_term(value: str) -> str:
+    """A search box's text without control characters (a scanner's CR or tab; a NUL, which PostgreSQL text
+    cannot hold and would fail the query), trimmed. No stored value contains one."""
+    return _CONTROL.sub("", value or "").strip()
+
+
 def normalize_resident_id(value: str) -> str:
     return re.sub(r"\s+", "", value or "").upper()
 

@@ -12,6 +12,7 @@ from dangan.agencies.models import Role
 from dangan.agencies.policies import staff_of
 from dangan.agencies.selectors import readable_agency_ids
 from dangan.core.errors import NotFound, PermissionDenied
+from dangan.core.validators import search_term
 from dangan.dossiers.models import Dossier, Gap, GapStatus, Intake
 from dangan.dossiers.policies import can_act_on_dossier, can_read_dossier
 
@@ -32,7 +33,7 @@ _DIGITS = re.compile(r"^\d+$")
 
 def query_shape(query: str) -> tuple[str, str]:
     """What a search box's text is: ("id_number" | "barcode" | "number" | "name" | "all", normalised value)."""
-    query = query.strip()
+    query = search_term(query)
     if not query:
         return "all", ""
     if _ID_NUMBER.match(query):

@@ -263,3 +263,14 @@ def test_list_pages_query_count_is_flat(
     client.force_login(clerk)
     with django_assert_max_num_queries(16):
         assert client.get(reverse(f"agreements:{name}")).status_code == 200
+
+
+def test_employer_search_finds_by_name_and_ignores_control_characters(client, world):
+    # A NUL reached PostgreSQL and failed the page; a scanner's trailing CR would have found nothing.
+    client.force_login(world.users["clerk"])
+    url = reverse("agreements:employers")
+    for query in ["港航信息", "港航\x00信息", "\t港航信息\r\n"]:
+        response = client.get(url, {"q": query})
+        assert response.status_code == 200
+        assert world.employer.name in response.content.decode()
+    assert world.employer.name not in client.get(url, {"q": "不存在的单位"}).content.decode()

@@ -137,3 +137,11 @@ def test_current_and_abolished_yantai_county_codes_are_valid_regions(county):
     body = county + "19900307123"
     number = body + ric.calc_check_digit(body + "0")
     assert validate_resident_id(number) == number
+
+
+def test_search_term_drops_control_characters_and_trims():
+    from dangan.core.validators import search_term
+
+    assert search_term(" 王\x00小\x7f明\r\n") == "王小明"
+    assert search_term("\x03") == ""
+    assert search_term("a b\u00a0c") == "a b\u00a0c"  # inner spaces are part of a name

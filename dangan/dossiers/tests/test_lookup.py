@@ -144,3 +144,19 @@ def test_an_offset_past_every_integer_gives_an_empty_page_not_an_error(api_clien
     assert response.status_code == 200
     assert response.json()["results"] == []
     assert response.json()["count"] == 6
+
+
+@pytest.mark.parametrize("query", ["«\x03", "\x00", "王\x00", "\t王\r\n", "a\\%_"])
+def test_control_characters_are_dropped_and_a_page_past_the_last_is_empty(api_client, stock, make_staff, query):
+    # The fuzzer's NUL: PostgreSQL text cannot hold one, so it never reaches the database (a 500 before).
+    user = make_staff("370000", Role.SUPERVISOR)
+    api_client.force_authenticate(user)
+    clean = query.translate({0: None, 3: None, 9: None, 10: None, 13: None})
+    expected = dossier_search(user, clean).count()
+    first = api_client.get("/api/v1/dossiers/", {"q": query})
+    assert first.status_code == 200, first.content
+    assert first.json()["count"] == expected
+    past = api_client.get("/api/v1/dossiers/", {"q": query, "offset": 1591})
+    assert past.status_code == 200, past.content
+    assert past.json()["results"] == []
+    assert past.json()["count"] == expected

@@ -1,5 +1,6 @@
 # Source this file: pg_start starts a throw-away PostgreSQL cluster on loopback, pg_stop removes it.
 # Runs the server as the postgres user (initdb refuses root), with fsync off: test data only.
+# PG_OPTS adds server settings (scripts/bench.sh passes the production ones from deploy/postgresql.conf).
 PG_PORT="${PG_PORT:-54329}"
 PG_DIR="${PG_DIR:-/tmp/dangan-pg-$PG_PORT}"
 PG_URL="postgres://postgres@127.0.0.1:$PG_PORT/dangan"
@@ -16,7 +17,7 @@ pg_start() {
   rm -rf "$PG_DIR"; mkdir -p "$PG_DIR"; chown postgres "$PG_DIR" 2>/dev/null || true
   _as_postgres "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   _as_postgres "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w \
-    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" start >/dev/null
+    -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 ${PG_OPTS:-}" start >/dev/null
   echo "== PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT"
 }
 

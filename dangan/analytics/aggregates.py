@@ -109,14 +109,24 @@ def _add(deltas: Counter[Key]) -> None:
     if not rows:
         return
     table = StockCount._meta.db_table
+    upsert = f"ON CONFLICT (agency_id, dimension, key) DO UPDATE SET n = {table}.n + excluded.n"
+    if connection.vendor == "postgresql":
+        # Four array parameters instead of four parameters a row: an import's chunk moves ~15,000 counters.
+        columns = [list(column) for column in zip(*((a, d, k, n) for (a, d, k), n in rows), strict=True)]
+        prepared.execute(
+            f"INSERT INTO {table} (agency_id, dimension, key, n) "  # noqa: S608 - fixed names
+            "SELECT * FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[]) "
+            f"ORDER BY 1, 2, 3 {upsert}",
+            columns,
+        )
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(rows), 500):
             part = rows[start : start + 500]
             values = ", ".join(["(%s, %s, %s, %s)"] * len(part))
             params: list[Any] = [x for (agency, dimension, key), n in part for x in (agency, dimension, key, n)]
             cursor.execute(
-                f"INSERT INTO {table} (agency_id, dimension, key, n) VALUES {values} "  # noqa: S608 - fixed names
-                f"ON CONFLICT (agency_id, dimension, key) DO UPDATE SET n = {table}.n + excluded.n",
+                f"INSERT INTO {table} (agency_id, dimension, key, n) VALUES {values} {upsert}",  # noqa: S608
                 params,
             )
 
@@ -131,7 +141,13 @@ def refresh(ids: Iterable[int]) -> None:
         for start in range(0, len(pending), CHUNK):
             chunk = pending[start : start + CHUNK]
             old = {f.dossier_id: f for f in DossierFacts.objects.select_for_update().filter(dossier_id__in=chunk)}
-            new = _facts_of(chunk)
+            if connection.vendor == "postgresql":
+                # Dossiers never counted (an import's, an intake's): their facts written by the database itself.
+                for facts in _insert_facts_of([i for i in chunk if i not in old]):
+                    for key, n in contributions(facts):
+                        deltas[key] += n
+                chunk = list(old)
+            new = _facts_of(chunk) if chunk else {}
             changed = []
             for dossier_id in chunk:
                 before, after = old.get(dossier_id), new.get(dossier_id)
@@ -233,6 +249,19 @@ def _facts_of(ids: list[int]) -> dict[int, DossierFacts]:
 
 
 _FACTS_OF_SOME = _facts_select(some=True)
+_INSERT_FACTS_OF_SOME = (
+    f"INSERT INTO {DossierFacts._meta.db_table} ({', '.join(['dossier_id', *FACT_FIELDS])}) {_FACTS_OF_SOME} "
+    f"RETURNING {', '.join(['dossier_id', *FACT_FIELDS])}"
+)
+
+
+def _insert_facts_of(ids: list[int]) -> list[DossierFacts]:
+    """Facts of dossiers that have none yet, computed and stored by one statement (PostgreSQL); returned for
+    the counters. A dossier another transaction counted meanwhile fails the insert: never counted twice."""
+    if not ids:
+        return []
+    rows = prepared.fetch(_INSERT_FACTS_OF_SOME, [sorted(IN_STOCK), ids])
+    return [DossierFacts(dossier_id=row[0], **dict(zip(FACT_FIELDS, row[1:], strict=True))) for row in rows]
 
 
 def _counters_from_facts() -> None:

@@ -18,20 +18,32 @@ from django.db import connection
 def fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     """Rows of `sql` (placeholders `%s`). PostgreSQL: server-side binding, prepared on first use and kept for
     the connection's life (psycopg keeps the last 100). Other databases: Django's own cursor."""
+    rows, _count = _run(sql, params, fetch=True)
+    return rows
+
+
+def execute(sql: str, params: Sequence[Any]) -> int:
+    """Run `sql` for its effect, prepared as `fetch` is; the number of rows it touched."""
+    return _run(sql, params, fetch=False)[1]
+
+
+def _run(sql: str, params: Sequence[Any], *, fetch: bool) -> tuple[list[tuple[Any, ...]], int]:
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(sql, list(params))
-            return list(cursor.fetchall())
+            return (list(cursor.fetchall()) if fetch else []), int(cursor.rowcount)
     connection.ensure_connection()
     raw = connection.connection
     assert raw is not None
     started = time.monotonic()
-    with psycopg.Cursor(raw) as cursor:
+    # Errors as Django's (IntegrityError, OperationalError …), as its own cursor raises them.
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         cursor.execute(sql, list(params), prepare=True)  # type: ignore[arg-type]  # sql is a fixed template
-        rows = list(cursor.fetchall())
+        rows = list(cursor.fetchall()) if fetch else []
+        count = cursor.rowcount
     if connection.queries_logged:  # as Django's own cursor does: query counts in tests and DEBUG see these too
         connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
-    return rows
+    return rows, count
 
 
 def in_list(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:

@@ -227,3 +227,30 @@ def test_facts_of_some_dossiers_equal_the_facts_built_by_the_orm(busy_world):
     assert {i: [getattr(f, n) for n in fields] for i, f in some.items()} == {
         i: [getattr(by_orm[i], n) for n in fields] for i in ids[::2]
     }
+
+
+@pytest.mark.rule("R38")
+def test_refreshing_dossiers_never_counted_stores_the_orm_facts_and_counts_them_once(busy_world):
+    """Never-counted dossiers (an import's) get their facts from one INSERT … SELECT on PostgreSQL; the stored
+    facts are `_facts`' definition and the counters equal a rebuild. Counting one twice fails, never doubles."""
+    from django.db import IntegrityError, connection
+
+    ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
+    forgotten = ids[1::3]
+    kept = _counters()
+    by_orm = aggregates._facts(Dossier.objects.filter(pk__in=forgotten))
+    DossierFacts.objects.filter(dossier_id__in=forgotten).delete()
+    aggregates.refresh(forgotten)  # counted again on top of counters that already held them
+    fields = ["dossier_id", *aggregates.FACT_FIELDS]
+    stored = {
+        f.dossier_id: [getattr(f, n) for n in fields] for f in DossierFacts.objects.filter(dossier_id__in=forgotten)
+    }
+    assert stored == {i: [getattr(by_orm[i], n) for n in fields] for i in forgotten}
+    held = sum(n for _agency, dimension, _key, n in kept if dimension == "held")
+    held_again = sum(n for _agency, dimension, _key, n in _counters() if dimension == "held")
+    assert held_again == held + sum(by_orm[i].in_stock for i in forgotten) > held
+    assert aggregates.rebuild() == len(ids)
+    assert _counters() == kept
+    if connection.vendor == "postgresql":
+        with pytest.raises(IntegrityError), transaction.atomic():
+            aggregates._insert_facts_of(forgotten[:1])

@@ -29,6 +29,7 @@ def test_token_brings_staff_and_agency_in_one_query(api_client, token):
     assert len(queries) == (1 if connection.vendor == "postgresql" else 2)  # elsewhere the roles come apart
 
 
+@pytest.mark.rule("R43")
 @pytest.mark.parametrize("code", ["370000", "370600", "370602"])
 @pytest.mark.parametrize("roles", [(Role.SUPERVISOR,), (Role.COUNTER_CLERK, Role.ARCHIVE_KEEPER), ()])
 def test_the_loaded_principal_carries_the_roles_and_the_scope_the_orm_gives(make_staff, code, roles):

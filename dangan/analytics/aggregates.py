@@ -21,7 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from dangan.analytics.figures import QUALITY_FIELDS
 from dangan.analytics.models import DossierFacts, StockCount
 from dangan.core import prepared
-from dangan.dossiers import changes
+from dangan.dossiers import changes, lookup
 from dangan.dossiers.models import Dossier, EducationRecord, Person, TitleRecord
 from dangan.dossiers.workflow import IN_STOCK
 
@@ -317,6 +317,13 @@ def _person_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     refresh(Dossier.objects.filter(person_id=person_id).values_list("pk", flat=True))
 
 
+def dossiers_held(agency_ids: list[int]) -> int:
+    """Every dossier these agencies hold, whatever its status: each one counts once under the month it was
+    received (`contributions`), so the sum of those counters is the count, to the row."""
+    total = StockCount.objects.filter(agency_id__in=agency_ids, dimension="received").aggregate(n=Sum("n"))["n"]
+    return int(total or 0)
+
+
 def connect() -> None:
     post_save.connect(_dossier_saved, sender=Dossier, dispatch_uid="analytics.dossier")
     for model in (Person, EducationRecord, TitleRecord):
@@ -324,3 +331,4 @@ def connect() -> None:
     for model in (EducationRecord, TitleRecord):
         post_delete.connect(_person_changed, sender=model, dispatch_uid=f"analytics.{model.__name__}.delete")
     changes.on_dossiers_written(refresh)
+    lookup.register_held_count(dossiers_held)

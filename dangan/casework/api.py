@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -97,19 +99,25 @@ class ServiceTypeOut(serializers.Serializer[Any]):
 class ServiceTypeView(APIView):
     @extend_schema(summary="服务事项及一次性告知的材料清单（R30）", responses={200: ServiceTypeOut(many=True)})
     def get(self, request: Request) -> Response:
-        body = [
-            {
-                "code": t.code,
-                "title": t.label,
-                "description": t.description,
-                "time_limit_days": t.time_limit_days,
-                "province_wide": t.province_wide,
-                "applicants": sorted(t.applicants),
-                "checklist": [
-                    {"key": i.key, "title": i.label, "mandatory": i.required, "applicants": sorted(i.applicants)}
-                    for i in t.checklist
-                ],
-            }
-            for t in registry.all_types()
-        ]
-        return Response(ServiceTypeOut(body, many=True).data)
+        return Response(_service_types(get_language(), registry.version()))
+
+
+@functools.lru_cache(maxsize=8)
+def _service_types(language: str, version: int) -> list[Any]:
+    """The list changes only with the registry (at start-up) and the language: built once per process."""
+    body = [
+        {
+            "code": t.code,
+            "title": t.label,
+            "description": t.description,
+            "time_limit_days": t.time_limit_days,
+            "province_wide": t.province_wide,
+            "applicants": sorted(t.applicants),
+            "checklist": [
+                {"key": i.key, "title": i.label, "mandatory": i.required, "applicants": sorted(i.applicants)}
+                for i in t.checklist
+            ],
+        }
+        for t in registry.all_types()
+    ]
+    return list(ServiceTypeOut(body, many=True).data)

@@ -52,12 +52,22 @@ _TYPES: dict[str, ServiceType] = {}
 
 
 def register(service_type: ServiceType) -> ServiceType:
+    global _VERSION  # noqa: PLW0603  (the registry is module state by design: apps register at start-up)
+    _VERSION += 1
     _TYPES[service_type.code] = service_type
     return service_type
 
 
 def get(code: str) -> ServiceType | None:
     return _TYPES.get(code)
+
+
+_VERSION = 0
+
+
+def version() -> int:
+    """Changes whenever a type is registered: what is derived from the registry may be cached by it."""
+    return _VERSION
 
 
 def all_types() -> list[ServiceType]:

@@ -282,6 +282,10 @@ class Dossier(NeverDelete):
         constraints = [
             models.UniqueConstraint(fields=["holding_agency", "number"], name="dossier_number_unique_per_agency"),
         ]
+        # The unfiltered list, newest first (`lookup`): read backwards, the scope checked in the index itself.
+        indexes = [
+            models.Index(fields=["received_on", "id", "holding_agency", "custodian"], name="dossier_received_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.person.name}"

@@ -4,8 +4,9 @@ in the same order, for every query shape and every scope."""
 import pytest
 
 from dangan.agencies.models import Role
+from dangan.dossiers import changes
 from dangan.dossiers.lookup import _name_bounds, dossier_lookup
-from dangan.dossiers.models import Dossier
+from dangan.dossiers.models import Dossier, DossierStatus
 from dangan.dossiers.selectors import dossier_search
 
 
@@ -160,3 +161,36 @@ def test_control_characters_are_dropped_and_a_page_past_the_last_is_empty(api_cl
     assert past.status_code == 200, past.content
     assert past.json()["results"] == []
     assert past.json()["count"] == expected
+
+
+@pytest.mark.rule("R43")
+@pytest.mark.parametrize(
+    ("code", "roles"),
+    [("370000", [Role.SUPERVISOR]), ("370602", [Role.COUNTER_CLERK]), ("370600", [Role.ARCHIVE_KEEPER])],
+)
+def test_the_unfiltered_list_counts_from_the_counters_and_agrees_with_a_count(stock, make_staff, agencies, code, roles):
+    """Counting a province's million dossiers took most of a second per list page; the dashboard's counters
+    (one per agency and month received) give the same number. A keeper's list also holds what its storerooms
+    keep for others: that one is still counted."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangan.dossiers.lookup import LookupResults
+
+    user = make_staff(code, *roles)
+    moved = stock[0]
+    moved.holding_agency = agencies["370613"]  # the counters follow every save
+    moved.save()
+    gone = stock[1]  # left the stock (a recorded transfer out) but still listed: counted, though not "held"
+    Dossier.objects.filter(pk=gone.pk).update(status=DossierStatus.TRANSFERRED_OUT)
+    changes.dossiers_written([gone.pk])
+    expected = dossier_search(user, "").count()
+    assert expected >= 2
+    with CaptureQueriesContext(connection) as queries:
+        page = dossier_lookup(user, "", limit=1)  # a full page: the total is counted
+        assert page.count == expected
+        assert LookupResults(user, "").count() == expected
+    counted = [q["sql"] for q in queries if "count(" in q["sql"].lower() or "sum(" in q["sql"].lower()]
+    assert counted
+    keeper = Role.ARCHIVE_KEEPER in roles
+    assert all(("dossiers_dossier" in sql) == keeper for sql in counted), counted

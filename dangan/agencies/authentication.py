@@ -99,8 +99,13 @@ def load_principal(first: str, key: Any) -> tuple[Any, Any] | None:
     return token, user
 
 
+_KEY_LENGTH = Token._meta.get_field("key").max_length or 40
+
+
 class StaffTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        if len(key) > _KEY_LENGTH or "\x00" in key:  # no such token; a NUL would fail PostgreSQL's text
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         if connection.vendor == "postgresql":
             found = load_principal("token", key)
             token, user = found if found is not None else (None, None)

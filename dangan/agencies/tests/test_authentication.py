@@ -64,10 +64,11 @@ def test_a_user_without_a_staff_record_loads_as_no_staff(django_user_model):
 
 
 def test_bad_and_inactive_tokens_are_refused_in_chinese(api_client, token):
-    api_client.credentials(HTTP_AUTHORIZATION="Token " + "0" * 40)
-    response = api_client.get("/api/v1/dossiers/")
-    assert response.status_code == 401
-    assert response.json()["message"] == "认证令牌无效。"
+    for key in ["0" * 40, "0" * 41, "ab\x00cd"]:  # unknown, too long, a NUL (no query can hold it)
+        api_client.credentials(HTTP_AUTHORIZATION="Token " + key)
+        response = api_client.get("/api/v1/dossiers/")
+        assert response.status_code == 401
+        assert response.json()["message"] == "认证令牌无效。"
     token.user.is_active = False
     token.user.save()
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
+from rest_framework.pagination import CursorPagination
 
 from dangan.agencies.models import Role
 from dangan.agencies.policies import has_role
@@ -32,10 +33,22 @@ class AuditEventOut(serializers.ModelSerializer[AuditEvent]):
         ]
 
 
+class AuditCursor(CursorPagination):
+    """Newest first, by position in the chain. A cursor, not an offset: the log grows by an entry for every
+    dossier opened, so counting it for each page would cost more the longer the platform runs, and offsets
+    would shift as entries arrive while someone reads."""
+
+    ordering = "-seq"
+    page_size = 50
+    page_size_query_param = "limit"
+    max_page_size = 200
+
+
 class AuditEventViewSet(viewsets.ReadOnlyModelViewSet[AuditEvent]):
     """The audit log, for administrators and supervisors of the agencies they oversee."""
 
     serializer_class = AuditEventOut
+    pagination_class = AuditCursor
     lookup_field = "seq"
     lookup_value_regex = r"\d+"
 

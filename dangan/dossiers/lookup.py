@@ -158,9 +158,15 @@ _LAST_OFFSET = 2**31 - 1
 
 
 def _count(found: _Search) -> int:
-    if found.shape == "all" and found.keeper is None and _held_counters:
-        # Everything the user's agencies hold. A keeper also sees what its storerooms keep for others: counted.
-        return _held_counters[0](found.agencies)
+    if found.shape == "all" and _held_counters:
+        # Everything the user's agencies hold, from the counters; a keeper's storerooms also keep dossiers for
+        # other holders: those few are counted.
+        total = _held_counters[0](found.agencies)
+        if found.keeper is not None:
+            scope, params = prepared.in_list("d.holding_agency_id", found.agencies)
+            kept = f"SELECT count(*) FROM {Dossier._meta.db_table} d WHERE d.custodian_id = %s AND NOT ({scope})"  # noqa: S608
+            total += int(prepared.fetch(kept, [found.keeper, *params])[0][0])
+        return total
     return int(prepared.fetch(f"SELECT count(*) {_FROM} WHERE {found.where}", found.params)[0][0])
 
 

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
 
 
+@pytest.mark.rule("R31")  # issued within the request's working day, also after the cut-off
 def test_person_gets_a_custody_certificate_online_and_rates_it(
     live_server, browser, make_staff, make_dossier, tmp_path, settings
 ):

@@ -49,13 +49,11 @@ def _principal_sql(first: str) -> tuple[str, list[tuple[type[Model], list[str]]]
         f"THEN ARRAY(SELECT x.id FROM {agency} x WHERE x.path LIKE a.path || '%%' ORDER BY x.path) "
         "ELSE ARRAY[a.id] END",
     ]
-    user_table = get_user_model()._meta.db_table
-    head = (
-        f"{Token._meta.db_table} t JOIN {user_table} u ON u.id = t.user_id WHERE t.key = %s"
-        if first == "token"
-        else f"{user_table} u WHERE u.id = %s"
-    )
-    table, _sep, where = head.partition(" WHERE ")
+    users = f"{get_user_model()._meta.db_table} u"
+    if first == "token":
+        table, where = f"{Token._meta.db_table} t JOIN {users} ON u.id = t.user_id", "t.key = %s"
+    else:
+        table, where = users, "u.id = %s"
     sql = (
         f"SELECT {', '.join(columns)} FROM {table} "  # noqa: S608  (the models' own names)
         f"LEFT JOIN {Staff._meta.db_table} s ON s.user_id = u.id LEFT JOIN {agency} a ON a.id = s.agency_id "

@@ -49,6 +49,7 @@ class ServiceType:
 
 
 _TYPES: dict[str, ServiceType] = {}
+_VERSION = 0  # bumped by every registration
 
 
 def register(service_type: ServiceType) -> ServiceType:
@@ -60,9 +61,6 @@ def register(service_type: ServiceType) -> ServiceType:
 
 def get(code: str) -> ServiceType | None:
     return _TYPES.get(code)
-
-
-_VERSION = 0
 
 
 def version() -> int:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dangan.agencies.models import LoginAttempt
+from dangan.agencies.models import Agency, LoginAttempt
 from dangan.agencies.services import LoginThrottled, recent_failures
 from dangan.agreements.models import AgreementStatus, RosterEntry, RosterStatus
 from dangan.audit.services import record
@@ -28,6 +28,7 @@ from dangan.core.errors import ApplicationError, NotFound, PermissionDenied, Val
 from dangan.core.validators import validate_mobile
 from dangan.portal.identity import verifier
 from dangan.portal.models import AccountKind, PortalAccount, Upload
+from dangan.transfers.services import transfer_apply_online
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Accepted uploads, recognised by their first bytes (the name and the browser's type are not trusted).
@@ -147,18 +148,41 @@ def portal_apply(
             raise PermissionDenied(_("只能为本单位委托存档的职工申请"))
     with transaction.atomic():
         uploads = [store_upload(account=account, checklist_key=key, name=n, content=c) for key, (n, c) in files.items()]
+        applicant = {
+            "applicant_kind": applicant_kind, "applicant_name": account.name,
+            "applicant_id_number": account.id_number or account.credit_code, "applicant_phone": account.phone,
+            "documents": [u.checklist_key for u in uploads], "person_id_number": person_id,
+        }  # fmt: skip
         try:
-            request = request_submit_online(
-                applicant=user, service_code=service_code, applicant_kind=applicant_kind, applicant_name=account.name,
-                applicant_id_number=account.id_number or account.credit_code, applicant_phone=account.phone,
-                documents=[u.checklist_key for u in uploads], person_id_number=person_id, details=details,
-            )  # fmt: skip
+            if service_code == "transfer_out":
+                # The transfer record comes with the application: the holder approves, dispatches, the receiver
+                # confirms, as for one made at the counter (R30, R31).
+                request = _transfer_out(user, applicant, details or {})
+            else:
+                request = request_submit_online(
+                    applicant=user, service_code=service_code, details=details, **applicant
+                )  # fmt: skip
         except ApplicationError:
             for upload in uploads:
                 FileSystemStorage(location=settings.MEDIA_ROOT / "uploads").delete(upload.stored_as)
             raise
         Upload.objects.filter(pk__in=[u.pk for u in uploads]).update(request=request)
     return request
+
+
+def _transfer_out(user: Any, applicant: dict[str, Any], details: dict[str, Any]) -> ServiceRequest:
+    """Where the dossier goes (an agency on the platform, or one outside it) and why: asked on the form."""
+    to_agency = None
+    if code := str(details.get("to_agency") or "").strip():
+        to_agency = Agency.objects.filter(code=code, is_active=True, holds_dossiers=True).first()
+        if to_agency is None:
+            raise ValidationFailed(_("接收机构无效"), fields={"to_agency": [_("请从列表中选择接收机构")]})
+    transfer = transfer_apply_online(
+        applicant=user, to_agency=to_agency, to_name=str(details.get("to_name") or "")[:100],
+        to_address=str(details.get("to_address") or "")[:200], reason=str(details.get("reason") or "")[:200],
+        **applicant,
+    )  # fmt: skip
+    return transfer.request
 
 
 def _on_roster(account: PortalAccount, id_number: str) -> bool:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from dangan.agencies.models import Agency
 from dangan.audit.services import record
 from dangan.casework import registry
 from dangan.certificates.papers import portal_certificate_pdf
@@ -138,6 +139,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         details = {"purpose": request.POST.get("purpose", "")[:100]}
         if code == "certificate":
             details["certificate_type"] = request.POST.get("certificate_type", "")[:30]
+        if code == "transfer_out":
+            details.update({key: request.POST.get(key, "")[:200] for key in TRANSFER_FIELDS})
         try:
             created = services.portal_apply(
                 user=request.user, service_code=code, files=files, details=details,
@@ -149,7 +152,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             return HttpResponseRedirect(reverse("portal:request", args=[created.pk]))
     certificate_choices = list(certificate_types().values_list("code", "name")) if code == "certificate" else []
     context = {"service_type": service_type, "checklist": checklist, "errors": errors, "kind": kind}
+    if code == "transfer_out":
+        context["agencies"] = Agency.objects.filter(is_active=True, holds_dossiers=True).order_by("path")
+        context["entered"] = {key: request.POST.get(key, "") for key in TRANSFER_FIELDS}
     return render(request, "portal/apply.html", {**context, "certificate_choices": certificate_choices})
+
+
+TRANSFER_FIELDS = ("to_agency", "to_name", "to_address", "reason")
 
 
 @portal_login_required

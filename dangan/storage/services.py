@@ -309,3 +309,14 @@ def dossier_unshelve(*, actor: Any, dossier_id: int, reason: str) -> LocationMov
         move = _move(actor, dossier, current, None, reason)
         current.delete()
     return move
+
+
+def dossier_unshelve_leaving(*, actor: Any, dossier: Dossier, reason: str) -> LocationMove | None:
+    """The shelf freed when a dossier leaves (R41): called by the service that sends it out (a transfer's or
+    hand-over's dispatch), inside its transaction and after its own permission check. None when not shelved."""
+    current = DossierLocation.objects.select_related("location").filter(dossier=dossier).first()
+    if current is None:
+        return None
+    move = _move(actor, dossier, current, None, reason)
+    current.delete()
+    return move

@@ -78,3 +78,7 @@ class HandOverForm(forms.Form):
     )
     to_name = forms.CharField(label=_("接收单位（平台外，如社保经办机构、档案馆）"), max_length=100, required=False)
     basis = forms.CharField(label=_("移交依据"), max_length=200, error_messages=REQUIRED)
+    early_retirement_approval = forms.CharField(
+        label=_("提前退休批准文件"), max_length=100, required=False,
+        help_text=_("未达法定退休年龄、经批准提前退休的，填写批准文件名称和文号"),
+    )  # fmt: skip

@@ -13,16 +13,27 @@ from django.utils.translation import gettext as _
 from dangan.agencies.models import Agency, Role
 from dangan.agencies.policies import can_act_for_agency, staff_of
 from dangan.agreements.services.personal import personal_agreement_end_on_transfer
+from dangan.agreements.terms import add_years
 from dangan.audit.services import record
+from dangan.casework import registry
 from dangan.casework.models import ApplicantKind, Channel, ServiceRequest
-from dangan.casework.services import dossier_locate, record_step, request_for_action, request_step, request_submit
+from dangan.casework.services import (
+    dossier_locate,
+    record_step,
+    request_for_action,
+    request_step,
+    request_submit,
+    request_submit_online,
+)
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.core.validators import validate_resident_id
 from dangan.dossiers import delivery
 from dangan.dossiers.models import Dossier, DossierStatus
 from dangan.dossiers.services import dossier_change_holder, dossier_transition, party_relation_follow
 from dangan.lending.models import OPEN_STATES, Loan
+from dangan.storage.services import dossier_unshelve_leaving
 from dangan.transfers.models import RequesterKind, RequestLetter, Transfer, TransferKind, TransferSequence
+from dangan.transfers.retirement import retirement_date
 
 SELF_CARRY_MESSAGE = _("档案严禁个人自带（R12）：请选择机要交通、专人送取或给据邮件")
 GRADUATE_CATEGORY = "3"
@@ -99,12 +110,75 @@ def transfer_apply(
     graduate_labour_ended: bool = False,
 ) -> Transfer:
     """Apply for transfer out: only the person (a proxy with written authorisation) or the employer (R6)."""
+    _check_application(requester_kind, documents, graduate_labour_ended, to_agency, to_name, reason)
+    kind = ApplicantKind.EMPLOYER if requester_kind == RequesterKind.EMPLOYER else ApplicantKind.PERSON
+    with transaction.atomic():
+        request = request_submit(
+            actor=actor, service_code="transfer_out", channel=channel, applicant_kind=kind,
+            applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
+            documents=documents, person_id_number=person_id_number,
+            details={"requester_kind": requester_kind, "reason": reason, "graduate": graduate_labour_ended},
+        )  # fmt: skip
+        return _open_transfer(
+            actor, request, requester_kind=requester_kind, to_agency=to_agency, to_name=to_name,
+            to_address=to_address, reason=reason, letter_number=letter_number,
+            graduate_labour_ended=graduate_labour_ended,
+        )  # fmt: skip
+
+
+def transfer_apply_online(
+    *,
+    applicant: Any,
+    applicant_kind: str,
+    applicant_name: str,
+    applicant_id_number: str,
+    applicant_phone: str,
+    person_id_number: str,
+    to_agency: Agency | None,
+    to_name: str,
+    to_address: str,
+    reason: str,
+    documents: list[str],
+) -> Transfer:
+    """The person, or the employer for an employee on its roster, applies on the portal (R30, R31): the
+    application and the transfer record the holder's approval, dispatch and receipt act on, in one step.
+    The portal checks who may apply for whom before calling this."""
+    requester_kind = RequesterKind.EMPLOYER if applicant_kind == ApplicantKind.EMPLOYER else RequesterKind.PERSON
+    service_type = registry.get("transfer_out")
+    assert service_type is not None
+    missing = [i.label for i in service_type.checklist_for(applicant_kind) if i.required and i.key not in documents]
+    # All the form's problems at once: the missing documents beside the destination and the reason (R30).
+    extra = {"documents": [_("缺少以下材料：%(m)s") % {"m": "、".join(missing)}]} if missing else {}
+    _check_application(requester_kind, documents, False, to_agency, to_name, reason, extra=extra)
+    with transaction.atomic():
+        request = request_submit_online(
+            applicant=applicant, service_code="transfer_out", applicant_kind=applicant_kind,
+            applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
+            documents=documents, person_id_number=person_id_number,
+            details={"requester_kind": requester_kind, "reason": reason, "graduate": False},
+        )  # fmt: skip
+        return _open_transfer(
+            applicant, request, requester_kind=requester_kind, to_agency=to_agency, to_name=to_name,
+            to_address=to_address, reason=reason, letter_number="", graduate_labour_ended=False,
+        )  # fmt: skip
+
+
+def _check_application(  # noqa: PLR0917  (the application's fields, checked together)
+    requester_kind: str,
+    documents: list[str],
+    graduate_labour_ended: bool,
+    to_agency: Agency | None,
+    to_name: str,
+    reason: str,
+    *,
+    extra: dict[str, list[str]] | None = None,
+) -> None:
     if requester_kind not in (RequesterKind.PERSON, RequesterKind.PROXY, RequesterKind.EMPLOYER):
         raise ValidationFailed(
             _("档案只能根据本人或用人单位的申请转出，不得以任何理由清退（R6）"),
             fields={"requester_kind": [_("申请人只能是本人、受托人或用人单位")]},
         )
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = dict(extra or {})
     if requester_kind == RequesterKind.PROXY and "authorisation" not in documents:
         errors["documents"] = [_("委托他人代办须提交本人手写委托书")]
     if graduate_labour_ended and not {"termination_proof", "acceptance_proof"} <= set(documents):
@@ -115,39 +189,46 @@ def transfer_apply(
         errors["reason"] = [_("此项为必填项")]
     if errors:
         raise ValidationFailed(_("转档申请信息有误"), fields=errors)
-    kind = ApplicantKind.EMPLOYER if requester_kind == RequesterKind.EMPLOYER else ApplicantKind.PERSON
-    with transaction.atomic():
-        request = request_submit(
-            actor=actor, service_code="transfer_out", channel=channel, applicant_kind=kind,
-            applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
-            documents=documents, person_id_number=person_id_number,
-            details={"requester_kind": requester_kind, "reason": reason, "graduate": graduate_labour_ended},
-        )  # fmt: skip
-        assert request.dossier is not None
-        dossier = request.dossier
-        if dossier.status != DossierStatus.IN_CUSTODY:
-            # R14: a dossier on loan (or already on its way) cannot be transferred.
-            raise Conflict(
-                _("档案当前状态为“%(s)s”，暂不能办理转出") % {"s": dossier.get_status_display()}, code="not_in_custody"
-            )
-        if Loan.objects.filter(dossier=dossier, state__in=OPEN_STATES).exists():
-            raise Conflict(_("该档案已批准借出，待归还后方可办理转出"), code="loan_open")
-        if to_agency is not None and to_agency.pk == dossier.holding_agency_id:
-            raise ValidationFailed(_("接收机构不能是档案现存机构"), fields={"to_agency": [_("接收机构无效")]})
-        if graduate_labour_ended and dossier.person.person_category != GRADUATE_CATEGORY:
-            raise ValidationFailed(
-                _("R16 仅适用于高校毕业生"), fields={"graduate_labour_ended": [_("该人员不是毕业生类别")]}
-            )
-        transfer = Transfer.objects.create(
-            request=request, dossier=dossier, kind=TransferKind.ORDINARY,
-            serial=_serial(dossier.holding_agency, "transfer", "ZD"), from_agency=dossier.holding_agency,
-            to_agency=to_agency, to_name=to_name.strip(), to_address=to_address.strip(), reason=reason.strip(),
-            requester_kind=requester_kind, letter_number=letter_number.strip(), volumes=dossier.volumes,
-        )  # fmt: skip
-        record(
-            actor=actor, action="transfer.applied", subject=transfer, dossier_id=dossier.pk,
-            after={"serial": transfer.serial, "to": transfer.destination, "requester": requester_kind},
-        )  # fmt: skip
+
+
+def _open_transfer(
+    actor: Any,
+    request: ServiceRequest,
+    *,
+    requester_kind: str,
+    to_agency: Agency | None,
+    to_name: str,
+    to_address: str,
+    reason: str,
+    letter_number: str,
+    graduate_labour_ended: bool,
+) -> Transfer:
+    """The transfer record of an accepted application, inside the caller's transaction."""
+    assert request.dossier is not None
+    dossier = request.dossier
+    if dossier.status != DossierStatus.IN_CUSTODY:
+        # R14: a dossier on loan (or already on its way) cannot be transferred.
+        raise Conflict(
+            _("档案当前状态为“%(s)s”，暂不能办理转出") % {"s": dossier.get_status_display()}, code="not_in_custody"
+        )
+    if Loan.objects.filter(dossier=dossier, state__in=OPEN_STATES).exists():
+        raise Conflict(_("该档案已批准借出，待归还后方可办理转出"), code="loan_open")
+    if to_agency is not None and to_agency.pk == dossier.holding_agency_id:
+        raise ValidationFailed(_("接收机构不能是档案现存机构"), fields={"to_agency": [_("接收机构无效")]})
+    if graduate_labour_ended and dossier.person.person_category != GRADUATE_CATEGORY:
+        raise ValidationFailed(
+            _("R16 仅适用于高校毕业生"), fields={"graduate_labour_ended": [_("该人员不是毕业生类别")]}
+        )
+    transfer = Transfer.objects.create(
+        request=request, dossier=dossier, kind=TransferKind.ORDINARY,
+        serial=_serial(dossier.holding_agency, "transfer", "ZD"), from_agency=dossier.holding_agency,
+        to_agency=to_agency, to_name=to_name.strip(), to_address=to_address.strip(), reason=reason.strip(),
+        requester_kind=requester_kind, letter_number=letter_number.strip(), volumes=dossier.volumes,
+    )  # fmt: skip
+    record(
+        actor=actor, action="transfer.applied", subject=transfer, dossier_id=dossier.pk,
+        after={"serial": transfer.serial, "to": transfer.destination, "requester": requester_kind},
+    )  # fmt: skip
     return transfer
 
 
@@ -190,6 +271,8 @@ def transfer_dispatch(
         dossier_transition(actor=actor, dossier=dossier, to=DossierStatus.IN_TRANSFER, process=process)
         # R26: the personal agreement ends when the dossier is transferred out (it leaves the agency today).
         personal_agreement_end_on_transfer(actor=actor, dossier=dossier, on=dispatched_on)
+        # R41: the dossier comes off its shelf to be sealed and sent; its place is free again.
+        dossier_unshelve_leaving(actor=actor, dossier=dossier, reason=_("转出发出（%(s)s）") % {"s": transfer.serial})
         transfer.delivery, transfer.tracking_no = way, tracking_no.strip()
         transfer.dispatched_on, transfer.dispatched_by, transfer.items = dispatched_on, actor, items
         transfer.save(update_fields=["delivery", "tracking_no", "dispatched_on", "dispatched_by", "items"])
@@ -209,6 +292,8 @@ def transfer_receive(
             _("本人携带的档案不予接收（R12），请退回原存档机构按规定方式转递"), code="self_carry",
             fields={"arrived_by": [_("个人自带的档案不予接收")]},
         )  # fmt: skip
+    if arrived_by not in delivery.LABELS:
+        raise ValidationFailed(_("送达方式无效"), fields={"arrived_by": [_("请选择档案的送达方式")]})
     with transaction.atomic():
         transfer = (
             Transfer.objects.select_for_update()
@@ -303,12 +388,16 @@ def hand_over_apply(
     to_name: str,
     basis: str,
     today: datetime.date,
+    early_retirement_approval: str = "",
 ) -> Transfer:
-    """Retirement (R18) or death (R19) hand-over, through the same transfer machinery."""
+    """Retirement (R18) or death (R19) hand-over, through the same transfer machinery. Neither may serve to
+    clear a dossier out (R6): a retirement hand-over needs the statutory retirement age reached or an approval
+    of early retirement named, a death hand-over the recorded death and the keeping period over."""
     dossier = dossier_locate(person_id_number)
     if dossier is None:
         raise NotFound(_("未找到该人员在本省保管的档案"))
     person = dossier.person
+    early_retirement_approval = early_retirement_approval.strip()
     if kind == TransferKind.RETIREMENT:
         # R18: to the township or street service center of the person's household registration.
         if to_agency is None or to_agency.level != "township" or to_agency.region_code != person.household_region:
@@ -316,10 +405,17 @@ def hand_over_apply(
                 _("退休人员档案应移交户籍所在地乡镇（街道）人社服务机构（R18）"),
                 fields={"to_agency": [_("接收机构不是户籍所在地的乡镇（街道）服务机构")]},
             )
+        # R6: before the statutory age only a named approval of early retirement (special work, illness).
+        due = retirement_date(person.birth_date, person.sex, person.retirement_track) if person.birth_date else None
+        if (due is None or today < due) and not early_retirement_approval:
+            message = _(
+                "该人员尚未达到法定退休年龄（%(d)s），不得以退休名义移交档案；经批准提前退休的，请填写批准文件（R6、R18）"
+            ) % {"d": due.isoformat() if due else _("出生日期未登记")}
+            raise ValidationFailed(message, fields={"early_retirement_approval": [message]}, code="not_retired")
     elif kind == TransferKind.DEATH:
         if person.died_on is None:
             raise ValidationFailed(_("请先登记死亡日期"), fields={"kind": [_("未登记死亡日期")]})
-        keep_until = person.died_on.replace(year=person.died_on.year + settings.DANGAN_DECEASED_KEEP_YEARS)
+        keep_until = add_years(person.died_on, settings.DANGAN_DECEASED_KEEP_YEARS)  # 29 February: 1 March
         if today < keep_until:
             raise ValidationFailed(
                 _("死亡人员档案须保管满%(y)d年（至%(d)s）后方可移交（R19）")
@@ -332,13 +428,15 @@ def hand_over_apply(
         request = request_submit(
             actor=actor, service_code="hand_over", channel=Channel.COUNTER, applicant_kind=ApplicantKind.ORGANISATION,
             applicant_name=dossier.holding_agency.name, documents=["basis"], person_id_number=person_id_number,
-            details={"kind": kind, "basis": basis},
+            details={"kind": kind, "basis": basis, "early_retirement_approval": early_retirement_approval[:100]},
         )  # fmt: skip
         transfer = Transfer.objects.create(
             request=request, dossier=dossier, kind=kind, serial=_serial(dossier.holding_agency, "transfer", "ZD"),
             from_agency=dossier.holding_agency, to_agency=None, to_name=to_agency.name if to_agency else to_name,
             reason=basis, requester_kind=RequesterKind.AGENCY, volumes=dossier.volumes,
         )  # fmt: skip
-        record(actor=actor, action="transfer.hand_over_applied", subject=transfer, dossier_id=dossier.pk,
-               after={"kind": kind, "to": transfer.destination})  # fmt: skip
+        after = {"kind": kind, "to": transfer.destination}
+        if kind == TransferKind.RETIREMENT and early_retirement_approval:
+            after["early_retirement_approval"] = early_retirement_approval[:100]
+        record(actor=actor, action="transfer.hand_over_applied", subject=transfer, dossier_id=dossier.pk, after=after)
     return transfer

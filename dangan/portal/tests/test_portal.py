@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dangan.agencies.models import Role
 from dangan.audit.models import AuditEvent
@@ -9,6 +10,8 @@ from dangan.casework.models import ServiceRequest
 from dangan.core.errors import ValidationFailed
 from dangan.portal.models import PortalAccount, Upload
 from dangan.portal.services import account_sign_up
+from dangan.transfers.models import Transfer
+from dangan.transfers.services import transfer_approve, transfer_dispatch, transfer_receive
 
 PDF = b"%PDF-1.4\n%test\n"
 PASSWORD = "Portal-pass-2026"
@@ -76,10 +79,19 @@ def test_online_application_with_checklist_uploads_and_a_named_officer(client, p
         {"id_card": _file("id.exe", b"MZ\x90\x00"), "request_letter": _file("letter.pdf", PDF)},
     )
     assert "只能上传PDF、JPG或PNG文件" in bad.content.decode()
+    nowhere = client.post(
+        reverse("portal:apply", args=["transfer_out"]),
+        {"id_card": _file("id.pdf", PDF), "request_letter": _file("letter.pdf", PDF), "reason": ""},
+    )
+    assert "请选择接收机构或填写平台外接收单位" in nowhere.content.decode()
+    assert "此项为必填项" in nowhere.content.decode()
+    assert not ServiceRequest.objects.exists()
+    assert not Upload.objects.exists()
     ok = client.post(
         reverse("portal:apply", args=["transfer_out"]),
-        {"id_card": _file("id.pdf", PDF), "request_letter": _file("letter.pdf", PDF)},
-    )
+        {"id_card": _file("id.pdf", PDF), "request_letter": _file("letter.pdf", PDF), "to_agency": "370683",
+         "reason": "到莱州市就业"},
+    )  # fmt: skip
     assert ok.status_code == 302
     request = ServiceRequest.objects.get()
     assert request.channel == "online"
@@ -88,6 +100,39 @@ def test_online_application_with_checklist_uploads_and_a_named_officer(client, p
     assert not any(u.stored_as.startswith("/") for u in request.uploads.all())
     detail = client.get(ok["Location"]).content.decode()
     assert "网上提交" in detail
+
+
+@pytest.mark.rule("R30")
+@pytest.mark.rule("R33")
+def test_an_online_transfer_out_is_approved_dispatched_and_received_like_one_made_at_the_counter(
+    client, person_dossier, make_staff
+):
+    _sign_up(person_dossier)
+    client.post(reverse("portal:login"), {"phone": person_dossier.person.phone, "password": PASSWORD})
+    sent = client.post(
+        reverse("portal:apply", args=["transfer_out"]),
+        {"id_card": _file("id.pdf", PDF), "request_letter": _file("letter.pdf", PDF), "to_agency": "370683",
+         "reason": "到莱州市就业"},
+    )  # fmt: skip
+    assert sent.status_code == 302
+    transfer = Transfer.objects.select_related("request").get(dossier=person_dossier)
+    assert transfer.request.channel == "online"
+    assert transfer.requester_kind == "person"
+    assert transfer.to_agency.code == "370683"
+    assert AuditEvent.objects.filter(action="transfer.applied", dossier_id=person_dossier.pk).exists()
+    approver = make_staff("370602", Role.APPROVER)
+    keeper = make_staff("370602", Role.ARCHIVE_KEEPER)
+    receiver = make_staff("370683", Role.ARCHIVE_KEEPER)
+    today = timezone.localdate()
+    transfer_approve(actor=approver, transfer_id=transfer.pk)
+    transfer_dispatch(actor=keeper, transfer_id=transfer.pk, way="confidential_courier", tracking_no="JY1",
+                      dispatched_on=today, items=12)  # fmt: skip
+    transfer_receive(actor=receiver, transfer_id=transfer.pk, arrived_by="confidential_courier", seal_intact=True,
+                     catalogue_matches=True)  # fmt: skip
+    transfer.request.refresh_from_db()
+    person_dossier.refresh_from_db()
+    assert transfer.request.status == "received"
+    assert person_dossier.holding_agency.code == "370683"
 
 
 @pytest.mark.rule("R43")
@@ -104,8 +149,9 @@ def test_one_person_cannot_open_another_persons_request(client, person_dossier, 
     client.post(reverse("portal:login"), {"phone": person_dossier.person.phone, "password": PASSWORD})
     client.post(
         reverse("portal:apply", args=["transfer_out"]),
-        {"id_card": _file("id.pdf", PDF), "request_letter": _file("l.pdf", PDF)},
-    )
+        {"id_card": _file("id.pdf", PDF), "request_letter": _file("l.pdf", PDF), "to_name": "北京市人才服务中心",
+         "reason": "工作调动"},
+    )  # fmt: skip
     mine = ServiceRequest.objects.get()
     client.post(reverse("portal:logout"))
     client.post(reverse("portal:login"), {"phone": other.person.phone, "password": PASSWORD})

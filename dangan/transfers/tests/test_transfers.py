@@ -12,6 +12,10 @@ from dangan.core.errors import Conflict, ValidationFailed
 from dangan.core.pdf import pdf_text
 from dangan.dossiers.models import Dossier, PartyMembership
 from dangan.dossiers.services import dossier_transition
+from dangan.storage.checklist import checklist
+from dangan.storage.models import DossierLocation, Location, LocationMove, Room, RoomKind, location_code
+from dangan.storage.services import dossier_shelve
+from dangan.transfers.models import Transfer
 from dangan.transfers.papers import letter_pdf, letter_verify_url, transfer_papers_pdf
 from dangan.transfers.services import (
     hand_over_apply,
@@ -88,13 +92,17 @@ def test_self_carry_is_refused_at_dispatch_and_at_receipt(staff, make_dossier, a
         )
     dossier.refresh_from_db()
     assert dossier.status == "in_custody"
-    _send(staff, transfer) if False else transfer_dispatch(
+    transfer_dispatch(
         actor=staff["zhifu_keeper"], transfer_id=transfer.pk, way="registered_post", tracking_no="EMS1", dispatched_on=TODAY,
         items=3,
     )  # fmt: skip
     with pytest.raises(ValidationFailed, match="本人携带的档案不予接收"):
         transfer_receive(actor=staff["laizhou_keeper"], transfer_id=transfer.pk, arrived_by="self_carry", seal_intact=True,
                          catalogue_matches=True)  # fmt: skip
+    with pytest.raises(ValidationFailed, match="送达方式无效") as unknown:
+        transfer_receive(actor=staff["laizhou_keeper"], transfer_id=transfer.pk, arrived_by="handed_in", seal_intact=True,
+                         catalogue_matches=True)  # fmt: skip
+    assert "arrived_by" in unknown.value.fields
     dossier.refresh_from_db()
     assert dossier.holding_agency.code == "370602"
 
@@ -193,7 +201,9 @@ def test_graduate_whose_labour_relation_ended_needs_termination_and_acceptance_p
 
 @pytest.mark.rule("R18")
 def test_retirement_hand_over_goes_to_the_township_center_of_household_registration(staff, make_dossier, agencies):
-    dossier = make_dossier("370602", household_region="370602")
+    # A man born in 1958 reached 60 in 2018, before the 2025 reform.
+    dossier = make_dossier("370602", household_region="370602", id_number="370602195803150013",
+                           birth_date=dt.date(1958, 3, 15), sex="1")  # fmt: skip
     with pytest.raises(ValidationFailed, match="R18"):
         hand_over_apply(actor=staff["zhifu_clerk"], person_id_number=dossier.person.id_number, kind="retirement",
                         to_agency=agencies["370683001"], to_name="", basis="退休审批表", today=TODAY)  # fmt: skip
@@ -207,6 +217,53 @@ def test_retirement_hand_over_goes_to_the_township_center_of_household_registrat
     )
     dossier.refresh_from_db()
     assert dossier.status == "retired"
+
+
+@pytest.mark.rule("R41")
+def test_dispatch_takes_the_dossier_off_its_shelf_and_frees_the_place(staff, make_dossier, agencies, make_staff):
+    dossier = make_dossier("370602")
+    room = Room.objects.create(agency=dossier.custodian, name="库房9", kind=RoomKind.STOREROOM,
+                               protections=list(checklist().keys))  # fmt: skip
+    place = Location.objects.create(room=room, cabinet=1, tier=1, position=1, code=location_code("库房9", 1, 1, 1))
+    keeper = make_staff(dossier.custodian.code, Role.ARCHIVE_KEEPER)
+    dossier_shelve(actor=keeper, dossier_id=dossier.pk, location_id=place.pk)
+    transfer = _send(staff, _apply(staff, dossier, agencies))
+    assert not DossierLocation.objects.filter(dossier=dossier).exists()
+    assert not DossierLocation.objects.filter(location=place).exists()
+    move = LocationMove.objects.get(dossier=dossier, to_location=None)
+    assert move.from_location == place
+    assert transfer.serial in move.reason
+    assert AuditEvent.objects.filter(action="storage.dossier_unshelved", dossier_id=dossier.pk).count() == 1
+
+
+@pytest.mark.rule("R6")
+@pytest.mark.rule("R18")
+def test_a_person_of_working_age_is_not_handed_over_as_retired_without_an_early_retirement_approval(
+    staff, make_dossier, agencies
+):
+    # Born 1990: the statutory age (60, plus the reform's 36 months) is reached in 2053.
+    dossier = make_dossier("370602", household_region="370602", id_number="370602199001010015",
+                           birth_date=dt.date(1990, 1, 1), sex="1")  # fmt: skip
+    apply = {"actor": staff["zhifu_clerk"], "person_id_number": dossier.person.id_number, "kind": "retirement",
+             "to_agency": agencies["370602001"], "to_name": "", "basis": "退休审批表", "today": TODAY}  # fmt: skip
+    with pytest.raises(ValidationFailed, match="尚未达到法定退休年龄（2053-01-01）") as refused:
+        hand_over_apply(**apply)
+    assert "early_retirement_approval" in refused.value.fields
+    assert not Transfer.objects.filter(dossier=dossier).exists()
+    transfer = hand_over_apply(**apply, early_retirement_approval="烟人社字〔2026〕12号 特殊工种提前退休批复")
+    assert transfer.request.details["early_retirement_approval"].startswith("烟人社字〔2026〕12号")
+    event = AuditEvent.objects.get(action="transfer.hand_over_applied", dossier_id=dossier.pk)
+    assert event.after["early_retirement_approval"].startswith("烟人社字〔2026〕12号")
+
+
+@pytest.mark.rule("R19")
+def test_the_keeping_period_of_a_death_on_29_february_ends_on_1_march(staff, make_dossier, agencies):
+    dossier = make_dossier("370602", died_on=dt.date(2020, 2, 29))
+    apply = {"actor": staff["zhifu_clerk"], "person_id_number": dossier.person.id_number, "kind": "death",
+             "to_agency": None, "to_name": "烟台市档案馆", "basis": "死亡证明"}  # fmt: skip
+    with pytest.raises(ValidationFailed, match="至2025-03-01"):
+        hand_over_apply(**apply, today=dt.date(2025, 2, 28))
+    assert hand_over_apply(**apply, today=dt.date(2025, 3, 1)).kind == "death"
 
 
 @pytest.mark.rule("R19")

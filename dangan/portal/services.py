@@ -148,7 +148,7 @@ def portal_apply(
             raise PermissionDenied(_("只能为本单位委托存档的职工申请"))
     with transaction.atomic():
         uploads = [store_upload(account=account, checklist_key=key, name=n, content=c) for key, (n, c) in files.items()]
-        applicant = {
+        applicant: dict[str, Any] = {
             "applicant_kind": applicant_kind, "applicant_name": account.name,
             "applicant_id_number": account.id_number or account.credit_code, "applicant_phone": account.phone,
             "documents": [u.checklist_key for u in uploads], "person_id_number": person_id,

@@ -1,6 +1,7 @@
 DOSSIER_VIEWED = "dossier.viewed"
 DOSSIER_RECEIVED = "dossier.received"
 DOSSIER_STATUS_CHANGED = "dossier.status_changed"
+DOSSIER_HOLDER_CHANGED = "dossier.holder_changed"
 DOSSIER_DELETE_REFUSED = "dossier.delete_refused"
 INTAKE_REFUSED = "intake.refused"
 PERSON_UPDATED = "person.updated"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +17,7 @@ from dangan.audit.services import record
 from dangan.core.codetables import table
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.core.validators import resident_id_facts, validate_credit_code, validate_phone, validate_resident_id
-from dangan.dossiers import events, workflow
+from dangan.dossiers import delivery, events, workflow
 from dangan.dossiers.basicinfo import BY_KEY, PARTY_OR_LEAGUE
 from dangan.dossiers.models import (
     Dossier,
@@ -40,8 +40,8 @@ from dangan.dossiers.selectors import dossier_for_action
 
 INTAKE_ROLES = (Role.COUNTER_CLERK, Role.ONLINE_OFFICER, Role.ARCHIVE_KEEPER)
 DATA_ROLES = (Role.DATA_CLERK, Role.COUNTER_CLERK, Role.ARCHIVE_KEEPER)
-# Delivery ways a dossier may arrive by (R12); the person carrying it is never one of them.
-SELF_CARRY = "self_carry"
+# Delivery ways a dossier may arrive by (R12, `delivery.LABELS`); the person carrying it is never one of them.
+SELF_CARRY = delivery.SELF_CARRY
 
 
 def dossier_read(*, actor: Any, dossier_id: int) -> Dossier:
@@ -182,6 +182,9 @@ def _validate_intake(data: IntakeInput, today: datetime.date) -> dict[str, list[
         errors["source_kind"] = [_("请选择档案来源类型")]
     if not data.source_name.strip():
         errors["source_name"] = [_("请填写档案来自哪个单位或机构")]
+    if data.delivery not in delivery.LABELS:
+        # R12: only a known way (confidential courier, staff, registered post); self-carry is refused further on.
+        errors["delivery"] = [_("送达方式无效，请选择机要交通、专人送取或给据邮件")]
     if data.received_on > today:
         errors["received_on"] = [_("接收日期不能晚于今天")]
     if data.entrustment_type not in ("collective", "personal"):
@@ -220,11 +223,127 @@ def intake_refuse(*, actor: Any, agency: Agency, id_number: str, name: str, reas
         record(actor=actor, action=events.INTAKE_REFUSED, subject=refusal, reason=str(refusal.get_reason_display()))
 
 
+def _refuse_existing(*, actor: Any, agency: Agency, person_data: dict[str, Any], existing: Dossier) -> NoReturn:
+    """The person already has a dossier that cannot be taken back here (R1, R18, R19): refuse, naming it.
+
+    A dossier held by another agency (in stock there, or on its way), or handed over for good on retirement or
+    death, is held elsewhere: the refusal is recorded with that reason (R7). A second registration of a dossier
+    this agency itself holds turns no dossier away (the paper is already here): it is refused as a duplicate only.
+    """
+    holder = existing.holding_agency
+    status = DossierStatus(existing.status)
+    names = {"n": existing.number, "a": holder.name}
+    field_message = _("该证件号码已有档案：%(n)s") % names
+    code = "duplicate_person"
+    if status == DossierStatus.RETIRED:
+        code = "retired_handed_over"
+        message = _(
+            "该人员的档案（档案编号 %(n)s）已于退休时由%(a)s移交户籍所在地乡镇（街道）人社服务机构（R18），"
+            "不再作为流动人员档案接收"
+        )
+    elif status == DossierStatus.DECEASED:
+        code = "deceased_handed_over"
+        message = _("该人员已故，档案（档案编号 %(n)s）已由%(a)s按规定移交保存（R19），不能重新接收")
+    elif status == DossierStatus.IN_TRANSFER:
+        message = _("该人员的档案（档案编号 %(n)s）正由%(a)s转递中，不能重复建档；转入本机构的，请在转递业务中确认接收")
+    else:
+        message = _("该人员已有档案（档案编号 %(n)s，存档机构 %(a)s），不能重复建档；如需调入请办理转递")
+    if status not in workflow.IN_STOCK or holder.pk != agency.pk:
+        intake_refuse(
+            actor=actor, agency=agency, id_number=person_data["id_number"], name=person_data["name"],
+            reason=IntakeRefusal.Reason.HELD_ELSEWHERE,
+            detail=_("档案编号 %(n)s，存档机构 %(a)s，状态：%(s)s") % {**names, "s": status.label},
+        )  # fmt: skip
+    raise Conflict(message % names, code=code, fields={"id_number": [field_message]})
+
+
+def _update_person_at_intake(
+    *, actor: Any, person: Person, person_data: dict[str, Any], dossier_id: int | None
+) -> dict[str, Any]:
+    """A known person (a returning dossier's) takes the facts the intake registers; blank ones leave the record as
+    it is. Each change is audited with its before and after."""
+    changed = {k: v for k, v in person_data.items() if v not in (None, "") and getattr(person, k) != v}
+    if changed:
+        before = {k: getattr(person, k) for k in changed}
+        for name, value in changed.items():
+            setattr(person, name, value)
+        person.save(update_fields=list(changed))
+        reason = _("原转出档案重新接收入库") if dossier_id is not None else _("接收档案时登记")
+        record(
+            actor=actor, action=events.PERSON_UPDATED, subject=person, dossier_id=dossier_id, reason=reason,
+            before=before, after=changed,
+        )  # fmt: skip
+    return changed
+
+
+def _take_back(*, actor: Any, dossier_id: int, agency: Agency, data: IntakeInput) -> Dossier:
+    """The dossier that left the platform comes back (R7): the same row (R1), back in stock through the workflow,
+    with the receiving agency as holder and custodian and a number, barcode and date as a new intake gets them."""
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("holding_agency").get(pk=dossier_id)
+    before = {
+        "holding_agency": dossier.holding_agency.code, "number": dossier.number, "barcode": dossier.barcode,
+        "received_on": dossier.received_on, "status": dossier.status,
+    }  # fmt: skip
+    dossier_transition(
+        actor=actor, dossier=dossier, to=DossierStatus.IN_CUSTODY, process=workflow.RETURN_INTAKE,
+        reason=_("原转出档案重新接收入库（R7）"),
+    )  # fmt: skip
+    number = _next_number(agency)
+    dossier.holding_agency = agency
+    dossier.custodian_id = agency.default_custodian_id or agency.pk
+    dossier.number = number
+    dossier.barcode = f"DA{agency.code}{number}"
+    dossier.received_on = data.received_on
+    dossier.entrustment_type = data.entrustment_type
+    dossier.source_kind = data.source_kind
+    dossier.source_name = data.source_name
+    dossier.save(
+        update_fields=[
+            "holding_agency", "custodian", "number", "barcode", "received_on", "entrustment_type", "source_kind",
+            "source_name",
+        ]
+    )  # fmt: skip
+    record(
+        actor=actor, action=events.DOSSIER_HOLDER_CHANGED, subject=dossier, dossier_id=dossier.pk, before=before,
+        after={
+            "holding_agency": agency.code, "number": dossier.number, "barcode": dossier.barcode,
+            "received_on": dossier.received_on, "process": workflow.RETURN_INTAKE,
+        },
+    )  # fmt: skip
+    return dossier
+
+
+def _add_histories(*, person: Person, data: IntakeInput, returning: bool) -> None:
+    if data.education:
+        education = data.education
+        if returning:
+            known = EducationRecord.objects.filter(
+                person=person, **{k: v for k, v in education.items() if k != "is_highest"}
+            )
+            if known.exists():
+                education = {}  # already recorded before the dossier left: no second row
+            else:
+                EducationRecord.objects.filter(person=person, is_highest=True).update(is_highest=False)
+        if education:
+            EducationRecord.objects.create(person=person, is_highest=True, **education)
+    if data.employment:
+        EmploymentRecord.objects.create(person=person, **data.employment)
+    if data.party_joined_on:
+        organisation = "league" if person.political_status == "03" else "party"
+        known_membership = PartyMembership.objects.filter(
+            person=person, organisation=organisation, joined_on=data.party_joined_on
+        ).exists()
+        if not known_membership:
+            PartyMembership.objects.create(person=person, organisation=organisation, joined_on=data.party_joined_on)
+
+
 def dossier_receive(*, actor: Any, data: IntakeInput, today: datetime.date | None = None) -> Intake:
     """Receive a dossier at the counter (R7, R11, R21, R35): register, number, list gaps, record the commitment.
 
     Nothing here asks for introduction letters, 转正定级 forms or re-assignment papers (R21); the only
-    refusals are a self-carried dossier (R12) and a person whose dossier another agency holds (R1).
+    refusals are a self-carried dossier (R12) and a person whose dossier is held elsewhere (R1), each recorded
+    with its reason. A dossier that was transferred out of the platform and comes back is taken back into stock:
+    the same dossier, now held here (R7, R1).
     """
     staff = staff_of(actor)
     if staff is None or not can_act_for_agency(actor, staff.agency, *INTAKE_ROLES):
@@ -253,42 +372,35 @@ def dossier_receive(*, actor: Any, data: IntakeInput, today: datetime.date | Non
     existing = (
         Dossier.objects.select_related("holding_agency").filter(person__id_number=person_data["id_number"]).first()
     )
-    if existing is not None and existing.status in workflow.IN_STOCK:
-        raise Conflict(
-            _("该人员已有档案（档案编号 %(n)s，存档机构 %(a)s），不能重复建档；如需调入请办理转递")
-            % {"n": existing.number, "a": existing.holding_agency.name},
-            code="duplicate_person",
-            fields={"id_number": [_("该证件号码已有档案：%(n)s") % {"n": existing.number}]},
-        )
+    if existing is not None and existing.status not in workflow.RETURNABLE:
+        _refuse_existing(actor=actor, agency=agency, person_data=person_data, existing=existing)
+    returning = existing is not None
     with transaction.atomic():
         person, created = Person.objects.select_for_update().get_or_create(
             id_number=person_data["id_number"], defaults=person_data
         )
+        person_changes: dict[str, Any] = {}
         if not created:
-            # Returning dossier (transferred out earlier): the person record is reused and updated.
-            for name, value in person_data.items():
-                setattr(person, name, value)
-            person.save(update_fields=list(person_data))
-        if data.education:
-            EducationRecord.objects.create(person=person, is_highest=True, **data.education)
-        if data.employment:
-            EmploymentRecord.objects.create(person=person, **data.employment)
-        if data.party_joined_on:
-            organisation = "league" if person.political_status == "03" else "party"
-            PartyMembership.objects.create(person=person, organisation=organisation, joined_on=data.party_joined_on)
-        number = _next_number(agency)
-        try:
-            with transaction.atomic():
-                if existing is not None:
-                    raise Conflict(_("该人员的档案已转出，请通过转递办理调入"), code="returning_dossier")
-                dossier = Dossier.objects.create(
-                    person=person, number=number, holding_agency=agency,
-                    custodian_id=agency.default_custodian_id or agency.pk, received_on=data.received_on,
-                    barcode=f"DA{agency.code}{number}", entrustment_type=data.entrustment_type,
-                    source_kind=data.source_kind, source_name=data.source_name,
-                )  # fmt: skip
-        except IntegrityError:
-            raise Conflict(_("该人员已有档案，不能重复建档"), code="duplicate_person") from None
+            person_changes = _update_person_at_intake(
+                actor=actor, person=person, person_data=person_data, dossier_id=existing.pk if existing else None
+            )
+        _add_histories(person=person, data=data, returning=returning)
+        if existing is not None:
+            previous_holder = existing.holding_agency.name
+            dossier = _take_back(actor=actor, dossier_id=existing.pk, agency=agency, data=data)
+        else:
+            previous_holder = ""
+            number = _next_number(agency)
+            try:
+                with transaction.atomic():
+                    dossier = Dossier.objects.create(
+                        person=person, number=number, holding_agency=agency,
+                        custodian_id=agency.default_custodian_id or agency.pk, received_on=data.received_on,
+                        barcode=f"DA{agency.code}{number}", entrustment_type=data.entrustment_type,
+                        source_kind=data.source_kind, source_name=data.source_name,
+                    )  # fmt: skip
+            except IntegrityError:
+                raise Conflict(_("该人员已有档案，不能重复建档"), code="duplicate_person") from None
         intake = Intake.objects.create(
             dossier=dossier, agency=agency, received_by=actor, received_at=timezone.now(),
             source_kind=data.source_kind, source_name=data.source_name, delivery=data.delivery,
@@ -303,21 +415,18 @@ def dossier_receive(*, actor: Any, data: IntakeInput, today: datetime.date | Non
                 intake=intake, dossier=dossier, material_class=gap.material_class, title=gap.title,
                 consequence=gap.consequence, deadline=data.commitment_deadline,
             )  # fmt: skip
-        record(
-            actor=actor,
-            action=events.DOSSIER_RECEIVED,
-            subject=dossier,
-            dossier_id=dossier.pk,
-            after={
-                "number": dossier.number,
-                "person": person.name,
-                "source": f"{dossier.get_source_kind_display()}：{dossier.source_name}",
-                "delivery": data.delivery,
-                "seal_intact": data.seal_intact,
-                "missing": [f"{g.material_class} {g.title}" for g in data.missing],
-                "commitment_deadline": data.commitment_deadline,
-            },
-        )
+        after: dict[str, Any] = {
+            "number": dossier.number,
+            "person": person.name,
+            "source": f"{dossier.get_source_kind_display()}：{dossier.source_name}",
+            "delivery": data.delivery,
+            "seal_intact": data.seal_intact,
+            "missing": [f"{g.material_class} {g.title}" for g in data.missing],
+            "commitment_deadline": data.commitment_deadline,
+        }
+        if returning:
+            after |= {"returning": True, "previous_holder": previous_holder, "person_changed": sorted(person_changes)}
+        record(actor=actor, action=events.DOSSIER_RECEIVED, subject=dossier, dossier_id=dossier.pk, after=after)
     return intake
 
 
@@ -509,7 +618,7 @@ def dossier_change_holder(*, actor: Any, dossier: Dossier, new_holder: Agency, p
     dossier.number = _next_number(new_holder)
     dossier.save(update_fields=["holding_agency", "custodian", "number"])
     record(
-        actor=actor, action="dossier.holder_changed", subject=dossier, dossier_id=dossier.pk,
+        actor=actor, action=events.DOSSIER_HOLDER_CHANGED, subject=dossier, dossier_id=dossier.pk,
         before=before, after={"holding_agency": new_holder.code, "number": dossier.number, "process": process},
     )  # fmt: skip
     return dossier

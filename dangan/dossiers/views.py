@@ -164,7 +164,13 @@ def intake(request: HttpRequest) -> HttpResponse:
 @login_required
 def intake_done(request: HttpRequest, pk: int) -> HttpResponse:
     received = intake_for_reader(request.user, pk)
-    return render(request, "dossiers/intake_done.html", {"intake": received, "gaps": received.gaps.all()})
+    # R7: a dossier that had been transferred out and was taken back into stock by this intake.
+    returning = received.dossier.intakes.filter(received_at__lt=received.received_at).exists()
+    return render(
+        request,
+        "dossiers/intake_done.html",
+        {"intake": received, "gaps": received.gaps.all(), "returning": returning},
+    )
 
 
 @login_required

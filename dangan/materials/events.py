@@ -5,3 +5,5 @@ MATERIAL_FILED = "material.filed"
 MATERIAL_VIEWED = "material.viewed"
 MATERIALS_VIEWED = "materials.viewed"
 CATALOGUE_VIEWED = "catalogue.viewed"
+# R13: a read refused for recusal; the same action as the dossier read's refusal (dossiers.services.dossier_read).
+DOSSIER_READ_REFUSED = "dossier.read_refused"

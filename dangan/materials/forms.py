@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from dangan.core.codetables import table
 from dangan.core.errors import ApplicationError
 from dangan.dossiers.forms import DateInput
-from dangan.dossiers.models import Gap
+from dangan.dossiers.models import Gap, GapStatus
 from dangan.materials import formed
 from dangan.materials.models import MaterialSource
 from dangan.materials.services import MAX_COPIES, MAX_PAGES, MAX_VOLUME, MaterialInput
@@ -19,6 +19,12 @@ from dangan.materials.workflow import Decision, ReturnReason
 
 # Service error fields → the form field that shows them.
 _FORM_FIELD = {"formed_on": "formed", "formed_precision": "formed"}
+
+
+def _gap_label(gap: Gap) -> str:
+    """A gap as offered on the entry form; an escalated one says so (it can still be closed, R11)."""
+    escalated = f"，{GapStatus(gap.status).label}" if gap.status == GapStatus.ESCALATED else ""
+    return f"{gap.material_class} {gap.title}（{_('补充期限')} {gap.deadline:%Y-%m-%d}{escalated}）"
 
 
 class MaterialForm(forms.Form):
@@ -45,7 +51,7 @@ class MaterialForm(forms.Form):
 
     def __init__(self, *args: Any, gaps: Iterable[Gap] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        gap_choices = [(g.pk, f"{g.material_class} {g.title}（{_('补充期限')} {g.deadline:%Y-%m-%d}）") for g in gaps]
+        gap_choices = [(g.pk, _gap_label(g)) for g in gaps]
         self.has_gaps = bool(gap_choices)
         gap_field = self.fields["gap"]
         assert isinstance(gap_field, forms.TypedChoiceField)

@@ -10,12 +10,15 @@ from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from dangan.core.codetables import table
-from dangan.core.errors import NotFound
+from dangan.core.errors import NotFound, PermissionDenied
 from dangan.dossiers.models import Dossier, Gap, GapStatus
-from dangan.dossiers.policies import can_read_dossier
-from dangan.dossiers.selectors import dossiers_visible_to
-from dangan.materials import formed
+from dangan.dossiers.policies import can_read_dossier, read_refusal
+from dangan.dossiers.selectors import dossier_for_action, dossiers_visible_to
+from dangan.materials import formed, policies
 from dangan.materials.models import Material, MaterialStatus
+
+# The error code of a refusal for recusal (R13), the same as the dossier read's.
+RECUSAL = "recusal"
 
 CATALOGUE_HEADER = ("类号", "序号", "材料名称", "材料制成时间（年 月 日）", "份数", "页数", "备注")
 
@@ -30,13 +33,37 @@ def class_rank() -> Case:
     )
 
 
-def readable_dossier(actor: Any, dossier_id: int) -> Dossier:
-    """A dossier the actor may read; missing and out of scope look the same."""
+def dossier_in_scope(actor: Any, dossier_id: int) -> Dossier:
+    """A dossier within the actor's scope; missing and out of scope look the same. Recusal is not checked here."""
     dossier: Dossier | None = (
         Dossier.objects.select_related("person", "holding_agency", "custodian").filter(pk=dossier_id).first()
     )
     if dossier is None or not can_read_dossier(actor, dossier):
         raise NotFound(_("档案不存在或无权查看"))
+    return dossier
+
+
+def recusal_refusal(actor: Any, dossier: Dossier) -> PermissionDenied | None:
+    """R13: the refusal to give an actor who must recuse from this dossier (own or a relative's), or None."""
+    reason = read_refusal(actor, dossier)
+    return PermissionDenied(reason, code=RECUSAL) if reason else None
+
+
+def readable_dossier(actor: Any, dossier_id: int) -> Dossier:
+    """A dossier the actor may read: in scope (else 404) and not one to recuse from (else 403, R13); unaudited."""
+    dossier = dossier_in_scope(actor, dossier_id)
+    refusal = recusal_refusal(actor, dossier)
+    if refusal is not None:
+        raise refusal
+    return dossier
+
+
+def dossier_to_receive_into(actor: Any, dossier_id: int) -> Dossier:
+    """The dossier whose entry form the actor opens: scope (404), role (403) and recusal (403, R13)."""
+    dossier = dossier_for_action(actor, dossier_id, *policies.RECEIVE_ROLES)
+    refusal = recusal_refusal(actor, dossier)
+    if refusal is not None:
+        raise refusal
     return dossier
 
 
@@ -62,8 +89,13 @@ def materials_of(dossier: Dossier) -> QuerySet[Material]:
     )
 
 
-def open_gaps(dossier: Dossier) -> QuerySet[Gap]:
-    return Gap.objects.filter(dossier=dossier, status=GapStatus.OPEN).order_by("deadline", "pk")
+# R11: a gap is followed up until closed; one escalated for being overdue still waits for its material.
+UNCLOSED_GAP_STATUSES = (GapStatus.OPEN, GapStatus.ESCALATED)
+
+
+def unclosed_gaps(dossier: Dossier) -> QuerySet[Gap]:
+    """The gaps an arriving material may close: open ones and those escalated as overdue (R11)."""
+    return Gap.objects.filter(dossier=dossier, status__in=UNCLOSED_GAP_STATUSES).order_by("deadline", "pk")
 
 
 @dataclass(frozen=True)

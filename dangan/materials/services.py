@@ -15,12 +15,12 @@ from dangan.core.codetables import table
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.dossiers import services as dossier_services
 from dangan.dossiers import workflow as dossier_workflow
-from dangan.dossiers.models import Dossier, DossierStatus, Gap, GapStatus
+from dangan.dossiers.models import Dossier, DossierStatus, Gap
 from dangan.dossiers.policies import can_read_dossier
 from dangan.dossiers.selectors import dossier_for_action
 from dangan.materials import events, formed, policies, workflow
 from dangan.materials.models import Material, MaterialSource
-from dangan.materials.selectors import dossier_id_of_material, readable_dossier
+from dangan.materials.selectors import UNCLOSED_GAP_STATUSES, dossier_id_of_material, dossier_in_scope, recusal_refusal
 from dangan.materials.workflow import Decision, MaterialStatus, ReturnReason
 
 MAX_PAGES = 9999
@@ -100,6 +100,13 @@ def _closes_class(gap_class: str, material_class: str) -> bool:
     return item is not None and item.extra.get("parent") == gap_class
 
 
+def _refuse_if_recused(actor: Any, dossier: Dossier) -> None:
+    """R13: no one handles their own dossier or a relative's (the reason comes from the dossiers' read guards)."""
+    refusal = recusal_refusal(actor, dossier)
+    if refusal is not None:
+        raise refusal
+
+
 def material_receive(
     *,
     actor: Any,
@@ -108,10 +115,14 @@ def material_receive(
     gap_id: int | None = None,
     today: datetime.date | None = None,
 ) -> Material:
-    """Register a material that has arrived (R10); it may close a gap recorded at intake (R11)."""
+    """Register a material that has arrived (R10); it may close a gap recorded at intake, open or escalated (R11).
+
+    R13: refused to whoever must recuse from the dossier.
+    """
     today = today or timezone.localdate()
     with transaction.atomic():
         dossier = dossier_for_action(actor, dossier_id, *policies.RECEIVE_ROLES, lock=True)
+        _refuse_if_recused(actor, dossier)
         if dossier.status not in dossier_workflow.IN_STOCK:
             raise Conflict(
                 _("档案当前状态为“%(s)s”，本机构不再接收其材料，请转交现存档机构")
@@ -124,8 +135,8 @@ def material_receive(
             gap = Gap.objects.select_for_update().filter(pk=gap_id).first()
             if gap is None or gap.dossier_id != dossier.pk:
                 errors.setdefault("gap", []).append(_("该缺失材料记录不属于此档案"))
-            elif gap.status != GapStatus.OPEN:
-                errors.setdefault("gap", []).append(_("该缺失材料已补齐或已上报，不能再次补充"))
+            elif gap.status not in UNCLOSED_GAP_STATUSES:
+                errors.setdefault("gap", []).append(_("该缺失材料已补齐，不能再次补充"))
             elif "material_class" not in errors and not _closes_class(gap.material_class, data.material_class):
                 errors.setdefault("gap", []).append(
                     _("缺失的是第%(c)s类材料，与本材料的类别不符") % {"c": gap.material_class}
@@ -162,6 +173,7 @@ def material_receive(
                 "received_on": material.received_on,
                 "volume": material.volume,
                 "gap": gap.pk if gap else None,
+                "gap_status": gap.status if gap else None,
                 "abolished_kind": material.abolished_kind,
             },
         )
@@ -185,9 +197,11 @@ def material_appraise(
     """Accept a material for filing or return it with a reason (鉴别); never by whoever received it.
 
     R20: a material of an abolished kind (wage records, 转正定级, introduction letters) is never accepted.
+    R13: refused to whoever must recuse from the dossier.
     """
     with transaction.atomic():
         dossier = dossier_for_action(actor, dossier_id_of_material(material_id), *policies.APPRAISE_ROLES, lock=True)
+        _refuse_if_recused(actor, dossier)
         material = Material.objects.select_for_update().get(pk=material_id)
         if policies.received_it(actor, material):
             raise PermissionDenied(
@@ -241,6 +255,7 @@ def _dossier_for_filing(actor: Any, dossier_id: int) -> Dossier:
         raise NotFound(_("档案不存在或无权查看"))
     if not policies.can_file(actor, dossier):
         raise PermissionDenied(_("只有库房管理员可以将材料归档"))
+    _refuse_if_recused(actor, dossier)
     return dossier
 
 
@@ -248,6 +263,7 @@ def material_file(*, actor: Any, material_id: int) -> Material:
     """File an accepted material in its class (归档): numbered from 1 in order of the date formed.
 
     A material older than some already filed renumbers the class so the catalogue stays in date order.
+    R13: refused to whoever must recuse from the dossier.
     """
     with transaction.atomic():
         dossier = _dossier_for_filing(actor, dossier_id_of_material(material_id))
@@ -303,9 +319,23 @@ def material_file(*, actor: Any, material_id: int) -> Material:
 # --- Audited reads of dossier content (R43) ------------------------------------------------------
 
 
+def _dossier_to_read(actor: Any, dossier_id: int, *, what: str) -> Dossier:
+    """In scope (else 404) and not one to recuse from (else 403, R13); a refusal is audited like the dossier read's."""
+    dossier = dossier_in_scope(actor, dossier_id)
+    refusal = recusal_refusal(actor, dossier)
+    if refusal is not None:
+        with transaction.atomic():
+            record(
+                actor=actor, action=events.DOSSIER_READ_REFUSED, subject=dossier, dossier_id=dossier.pk,
+                reason=refusal.message, after={"read": what},
+            )  # fmt: skip
+        raise refusal
+    return dossier
+
+
 def dossier_materials_read(*, actor: Any, dossier_id: int) -> Dossier:
     """Open the list of a dossier's materials; the view is audited."""
-    dossier = readable_dossier(actor, dossier_id)
+    dossier = _dossier_to_read(actor, dossier_id, what="materials")
     with transaction.atomic():
         record(actor=actor, action=events.MATERIALS_VIEWED, subject=dossier, dossier_id=dossier.pk)
     return dossier
@@ -315,7 +345,7 @@ def material_read(*, actor: Any, material_id: int) -> Material:
     material = Material.objects.select_related("received_by__staff").filter(pk=material_id).first()
     if material is None:
         raise NotFound(_("材料不存在或无权查看"))
-    readable_dossier(actor, material.dossier_id)
+    _dossier_to_read(actor, material.dossier_id, what="material")
     with transaction.atomic():
         record(actor=actor, action=events.MATERIAL_VIEWED, subject=material, dossier_id=material.dossier_id)
     return material
@@ -328,7 +358,7 @@ def catalogue_read(*, actor: Any, dossier_id: int, fmt: str) -> Dossier:
     """Open a dossier's catalogue (目录) to show, print or export; audited like any view of its content."""
     if fmt not in CATALOGUE_FORMATS:
         raise ValidationFailed(_("目录格式无效"), fields={"format": [_("目录格式无效")]})
-    dossier = readable_dossier(actor, dossier_id)
+    dossier = _dossier_to_read(actor, dossier_id, what=f"catalogue.{fmt}")
     with transaction.atomic():
         record(
             actor=actor, action=events.CATALOGUE_VIEWED, subject=dossier, dossier_id=dossier.pk, after={"format": fmt}

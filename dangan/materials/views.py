@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
@@ -14,18 +18,43 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dangan.core.errors import ApplicationError, NotFound, PermissionDenied
 from dangan.dossiers.models import Dossier
-from dangan.dossiers.selectors import dossier_for_action
 from dangan.materials import catalogue, policies, selectors, services
 from dangan.materials.forms import AppraiseForm, MaterialForm
 from dangan.materials.workflow import ReturnReason
 
 
+class _Recused(Exception):
+    """A refusal for recusal (R13), answered with a page that gives the reason rather than the bare 403 page."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def _raise_http(exc: ApplicationError) -> None:
-    """Missing and out of scope are 404, a wrong role is 403; other errors are shown on the page."""
+    """Missing and out of scope are 404, a wrong role or a recusal is 403; other errors are shown on the page."""
     if isinstance(exc, NotFound):
         raise Http404(exc.message) from None
     if isinstance(exc, PermissionDenied):
+        if exc.code == selectors.RECUSAL:
+            raise _Recused(exc.message) from None
         raise HttpForbidden(exc.message) from None
+
+
+_View = TypeVar("_View", bound=Callable[..., HttpResponseBase])
+
+
+def _shows_recusal(view: _View) -> _View:
+    """A recusal refused inside the view is shown with its reason (403), like the dossier page's (R13)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except _Recused as refused:
+            return render(request, "dossiers/refused.html", {"reason": refused.reason}, status=403)
+
+    return cast(_View, wrapped)
 
 
 def _section(request: HttpRequest, dossier: Dossier, *, error: str = "", notice: str = "") -> HttpResponse:
@@ -45,6 +74,7 @@ def _section(request: HttpRequest, dossier: Dossier, *, error: str = "", notice:
 
 @login_required
 @require_GET
+@_shows_recusal
 def dossier_section(request: HttpRequest, dossier_id: int) -> HttpResponse:
     """The materials of one dossier by class, loaded into the dossier page by htmx."""
     try:
@@ -57,15 +87,16 @@ def dossier_section(request: HttpRequest, dossier_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_shows_recusal
 def material_new(request: HttpRequest, dossier_id: int) -> HttpResponse:
     try:
-        dossier = dossier_for_action(request.user, dossier_id, *policies.RECEIVE_ROLES)
+        dossier = selectors.dossier_to_receive_into(request.user, dossier_id)
     except ApplicationError as exc:
         _raise_http(exc)
         raise
     form = MaterialForm(
         request.POST or None,
-        gaps=selectors.open_gaps(dossier),
+        gaps=selectors.unclosed_gaps(dossier),
         initial={"received_on": timezone.localdate(), "copies": 1, "volume": 1},
     )
     if request.method == "POST" and form.is_valid():
@@ -102,6 +133,7 @@ def _after_action(request: HttpRequest, material_id: int, *, error: str = "", no
 
 @login_required
 @require_POST
+@_shows_recusal
 def material_appraise(request: HttpRequest, pk: int) -> HttpResponse:
     form = AppraiseForm(request.POST)
     if not form.is_valid():
@@ -120,6 +152,7 @@ def material_appraise(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@_shows_recusal
 def material_file(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         material = services.material_file(actor=request.user, material_id=pk)
@@ -144,11 +177,13 @@ def _catalogue_dossier(request: HttpRequest, dossier_id: int, fmt: str) -> Dossi
 
 @login_required
 @require_GET
+@_shows_recusal
 def catalogue_pdf(request: HttpRequest, dossier_id: int) -> HttpResponse:
     return catalogue.catalogue_pdf_response(_catalogue_dossier(request, dossier_id, "pdf"))
 
 
 @login_required
 @require_GET
+@_shows_recusal
 def catalogue_xlsx(request: HttpRequest, dossier_id: int) -> HttpResponseBase:
     return catalogue.catalogue_xlsx_response(_catalogue_dossier(request, dossier_id, "xlsx"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import secrets
 from typing import Any
@@ -28,6 +29,7 @@ from dangan.core.errors import ApplicationError, NotFound, PermissionDenied, Val
 from dangan.core.validators import validate_mobile
 from dangan.portal.identity import verifier
 from dangan.portal.models import AccountKind, PortalAccount, Upload
+from dangan.reviews.services import party_transfer_apply_online
 from dangan.transfers.services import transfer_apply_online
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -154,10 +156,11 @@ def portal_apply(
             "documents": [u.checklist_key for u in uploads], "person_id_number": person_id,
         }  # fmt: skip
         try:
+            # These two come with their record: the holder's dedicated steps act on it, as for the counter (R30).
             if service_code == "transfer_out":
-                # The transfer record comes with the application: the holder approves, dispatches, the receiver
-                # confirms, as for one made at the counter (R30, R31).
                 request = _transfer_out(user, applicant, details or {})
+            elif service_code == "party_transfer":
+                request = _party_transfer(user, applicant, details or {})
             else:
                 request = request_submit_online(
                     applicant=user, service_code=service_code, details=details, **applicant
@@ -180,6 +183,26 @@ def _transfer_out(user: Any, applicant: dict[str, Any], details: dict[str, Any])
     transfer = transfer_apply_online(
         applicant=user, to_agency=to_agency, to_name=str(details.get("to_name") or "")[:100],
         to_address=str(details.get("to_address") or "")[:200], reason=str(details.get("reason") or "")[:200],
+        **applicant,
+    )  # fmt: skip
+    return transfer.request
+
+
+def _date_or_none(value: Any) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value or "").strip())
+    except ValueError:
+        return None
+
+
+def _party_transfer(user: Any, applicant: dict[str, Any], details: dict[str, Any]) -> ServiceRequest:
+    """The letter of introduction as the member holds it: its number, both organisations, its dates."""
+    transfer = party_transfer_apply_online(
+        applicant=user, direction=str(details.get("direction") or ""),
+        letter_number=str(details.get("letter_number") or "")[:50],
+        issuing_organisation=str(details.get("issuing_organisation") or "")[:100],
+        receiving_organisation=str(details.get("receiving_organisation") or "")[:100],
+        issued_on=_date_or_none(details.get("issued_on")), valid_until=_date_or_none(details.get("valid_until")),
         **applicant,
     )  # fmt: skip
     return transfer.request

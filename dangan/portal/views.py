@@ -139,8 +139,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         details = {"purpose": request.POST.get("purpose", "")[:100]}
         if code == "certificate":
             details["certificate_type"] = request.POST.get("certificate_type", "")[:30]
-        if code == "transfer_out":
-            details.update({key: request.POST.get(key, "")[:200] for key in TRANSFER_FIELDS})
+        if code in RECORD_FIELDS:
+            details.update({key: request.POST.get(key, "")[:200] for key in RECORD_FIELDS[code]})
         try:
             created = services.portal_apply(
                 user=request.user, service_code=code, files=files, details=details,
@@ -154,11 +154,18 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     context = {"service_type": service_type, "checklist": checklist, "errors": errors, "kind": kind}
     if code == "transfer_out":
         context["agencies"] = Agency.objects.filter(is_active=True, holds_dossiers=True).order_by("path")
-        context["entered"] = {key: request.POST.get(key, "") for key in TRANSFER_FIELDS}
+    if code in RECORD_FIELDS:
+        context["entered"] = {key: request.POST.get(key, "") for key in RECORD_FIELDS[code]}
     return render(request, "portal/apply.html", {**context, "certificate_choices": certificate_choices})
 
 
-TRANSFER_FIELDS = ("to_agency", "to_name", "to_address", "reason")
+# What the transfer-out and Party-transfer applications also ask (their records need it).
+RECORD_FIELDS = {
+    "transfer_out": ("to_agency", "to_name", "to_address", "reason"),
+    "party_transfer": (
+        "direction", "letter_number", "issuing_organisation", "receiving_organisation", "issued_on", "valid_until",
+    ),
+}  # fmt: skip
 
 
 @portal_login_required

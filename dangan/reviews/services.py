@@ -8,6 +8,7 @@ transaction so that everything rolls back.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -18,7 +19,13 @@ from dangan.agencies.models import Agency
 from dangan.audit.services import record
 from dangan.casework import registry
 from dangan.casework.models import ApplicantKind, Channel, ServiceRequest
-from dangan.casework.services import record_step, request_for_action, request_step, request_submit
+from dangan.casework.services import (
+    record_step,
+    request_for_action,
+    request_step,
+    request_submit,
+    request_submit_online,
+)
 from dangan.core.codetables import table
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.dossiers.models import Dossier, PartyMembership
@@ -300,20 +307,8 @@ def party_transfer_apply(
     today: datetime.date | None = None,
 ) -> PartyTransfer:
     """Register a transfer in or out of the organisational relation of a Party member whose dossier is held here."""
-    today = today or timezone.localdate()
-    errors: dict[str, list[str]] = {}
-    if direction not in Direction.values:
-        errors["direction"] = [_("请选择转入或转出")]
-    _required(
-        errors, letter_number=letter_number, issuing_organisation=issuing_organisation,
-        receiving_organisation=receiving_organisation,
-    )  # fmt: skip
-    if issued_on > today:
-        errors["issued_on"] = [_("开具日期不能晚于今天")]
-    if valid_until < issued_on:
-        errors["valid_until"] = [_("有效期不能早于开具日期")]
-    if errors:
-        raise ValidationFailed(_("党员组织关系接转信息有误"), fields=errors)
+    letter = _Letter(direction, letter_number, issuing_organisation, receiving_organisation, issued_on, valid_until)
+    _check_letter(letter, today or timezone.localdate(), {})
     with transaction.atomic():
         request = request_submit(
             actor=actor, service_code=PARTY_SERVICE, channel=channel, applicant_kind=applicant_kind,
@@ -321,35 +316,109 @@ def party_transfer_apply(
             documents=documents, person_id_number=person_id_number,
             details={"direction": direction, "letter_number": letter_number.strip()},
         )  # fmt: skip
-        assert request.dossier is not None
-        dossier = request.dossier
-        person = dossier.person
-        if not policies.is_party_member(person.political_status):
-            message = _not_member_message(person.political_status)
-            raise ValidationFailed(message, code="not_party_member", fields={"person_id_number": [message]})
-        membership = _open_membership(person.pk)
-        if membership is None:
-            message = _("档案中没有该党员在册的党组织关系记录（入党时间、组织关系所在），请先补录后再办理")
-            raise ValidationFailed(message, code="no_membership", fields={"person_id_number": [message]})
-        open_one = PartyTransfer.objects.filter(dossier=dossier, request__completed_at__isnull=True).first()
-        if open_one is not None:
-            raise Conflict(
-                _("该党员已有正在办理的组织关系接转（介绍信编号 %(n)s）") % {"n": open_one.letter_number},
-                code="transfer_open",
-            )
-        transfer = PartyTransfer.objects.create(
-            request=request, dossier=dossier, agency=request.holding_agency, membership=membership,
-            direction=direction, letter_number=letter_number.strip()[:50],
-            issuing_organisation=issuing_organisation.strip()[:100],
-            receiving_organisation=receiving_organisation.strip()[:100], issued_on=issued_on,
-            valid_until=valid_until, branch_before=membership.branch, note=note.strip()[:200],
+        return _open_party_transfer(actor, request, letter, note)
+
+
+def party_transfer_apply_online(
+    *,
+    applicant: Any,
+    applicant_kind: str,
+    applicant_name: str,
+    applicant_id_number: str,
+    applicant_phone: str,
+    person_id_number: str,
+    documents: list[str],
+    direction: str,
+    letter_number: str,
+    issuing_organisation: str,
+    receiving_organisation: str,
+    issued_on: datetime.date | None,
+    valid_until: datetime.date | None,
+    note: str = "",
+    today: datetime.date | None = None,
+) -> PartyTransfer:
+    """The member applies on the portal (R30, R31): the application and the record the holder completes, in one
+    step. The portal checks who may apply for whom before calling this."""
+    errors: dict[str, list[str]] = {}
+    service_type = registry.get(PARTY_SERVICE)
+    assert service_type is not None
+    missing = [i.label for i in service_type.checklist_for(applicant_kind) if i.required and i.key not in documents]
+    if missing:  # every problem of the form at once (R30)
+        errors["documents"] = [_("缺少以下材料：%(m)s") % {"m": "、".join(missing)}]
+    for name, value in (("issued_on", issued_on), ("valid_until", valid_until)):
+        if value is None:
+            errors[name] = [_("请填写日期，如 2026-05-01")]
+    letter = _Letter(direction, letter_number, issuing_organisation, receiving_organisation, issued_on, valid_until)
+    _check_letter(letter, today or timezone.localdate(), errors)
+    with transaction.atomic():
+        request = request_submit_online(
+            applicant=applicant, service_code=PARTY_SERVICE, applicant_kind=applicant_kind,
+            applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
+            documents=documents, person_id_number=person_id_number,
+            details={"direction": direction, "letter_number": letter_number.strip()},
         )  # fmt: skip
-        record(
-            actor=actor, action=events.PARTY_TRANSFER_APPLIED, subject=transfer, dossier_id=dossier.pk,
-            after={"direction": direction, "letter_number": transfer.letter_number, "issued_on": issued_on,
-                   "valid_until": valid_until, "from": transfer.issuing_organisation,
-                   "to": transfer.receiving_organisation, "request": request.number},
-        )  # fmt: skip
+        return _open_party_transfer(applicant, request, letter, note)
+
+
+@dataclass(frozen=True)
+class _Letter:
+    direction: str
+    letter_number: str
+    issuing_organisation: str
+    receiving_organisation: str
+    issued_on: datetime.date | None
+    valid_until: datetime.date | None
+
+
+def _check_letter(letter: _Letter, today: datetime.date, errors: dict[str, list[str]]) -> None:
+    if letter.direction not in Direction.values:
+        errors["direction"] = [_("请选择转入或转出")]
+    _required(
+        errors, letter_number=letter.letter_number, issuing_organisation=letter.issuing_organisation,
+        receiving_organisation=letter.receiving_organisation,
+    )  # fmt: skip
+    if letter.issued_on is not None and letter.issued_on > today:
+        errors["issued_on"] = [_("开具日期不能晚于今天")]
+    if letter.issued_on is not None and letter.valid_until is not None and letter.valid_until < letter.issued_on:
+        errors["valid_until"] = [_("有效期不能早于开具日期")]
+    if errors:
+        raise ValidationFailed(_("党员组织关系接转信息有误"), fields=errors)
+
+
+def _open_party_transfer(actor: Any, request: ServiceRequest, letter: _Letter, note: str) -> PartyTransfer:
+    """The record of an accepted application, inside the caller's transaction: members only, with their branch."""
+    assert request.dossier is not None
+    # Both dates checked by `_check_letter`'s callers.
+    assert letter.issued_on is not None
+    assert letter.valid_until is not None
+    dossier = request.dossier
+    person = dossier.person
+    if not policies.is_party_member(person.political_status):
+        message = _not_member_message(person.political_status)
+        raise ValidationFailed(message, code="not_party_member", fields={"person_id_number": [message]})
+    membership = _open_membership(person.pk)
+    if membership is None:
+        message = _("档案中没有该党员在册的党组织关系记录（入党时间、组织关系所在），请先补录后再办理")
+        raise ValidationFailed(message, code="no_membership", fields={"person_id_number": [message]})
+    open_one = PartyTransfer.objects.filter(dossier=dossier, request__completed_at__isnull=True).first()
+    if open_one is not None:
+        raise Conflict(
+            _("该党员已有正在办理的组织关系接转（介绍信编号 %(n)s）") % {"n": open_one.letter_number},
+            code="transfer_open",
+        )
+    transfer = PartyTransfer.objects.create(
+        request=request, dossier=dossier, agency=request.holding_agency, membership=membership,
+        direction=letter.direction, letter_number=letter.letter_number.strip()[:50],
+        issuing_organisation=letter.issuing_organisation.strip()[:100],
+        receiving_organisation=letter.receiving_organisation.strip()[:100], issued_on=letter.issued_on,
+        valid_until=letter.valid_until, branch_before=membership.branch, note=note.strip()[:200],
+    )  # fmt: skip
+    record(
+        actor=actor, action=events.PARTY_TRANSFER_APPLIED, subject=transfer, dossier_id=dossier.pk,
+        after={"direction": letter.direction, "letter_number": transfer.letter_number, "issued_on": letter.issued_on,
+               "valid_until": letter.valid_until, "from": transfer.issuing_organisation,
+               "to": transfer.receiving_organisation, "request": request.number},
+    )  # fmt: skip
     return transfer
 
 

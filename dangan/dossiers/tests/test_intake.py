@@ -9,7 +9,7 @@ from dangan.agencies.models import Role
 from dangan.audit.models import AuditEvent
 from dangan.core.errors import Conflict, PermissionDenied, ValidationFailed
 from dangan.core.pdf import pdf_text, render_pdf
-from dangan.dossiers import basicinfo
+from dangan.dossiers import basicinfo, delivery
 from dangan.dossiers.forms import IntakeForm
 from dangan.dossiers.models import Dossier, Gap, GapStatus, IntakeRefusal, Person
 from dangan.dossiers.services import dossier_receive, gap_close, gaps_follow_up, intake_refuse
@@ -104,6 +104,28 @@ def test_self_carried_dossier_is_refused_and_the_refusal_recorded(clerk, intake_
     refusal = IntakeRefusal.objects.get()
     assert refusal.reason == IntakeRefusal.Reason.SELF_CARRIED
     assert AuditEvent.objects.filter(action="intake.refused").count() == 1
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize("way", ["pigeon", "", "SELF_CARRY", "courier"])
+def test_r12_unknown_delivery_way_is_refused_with_a_field_error(clerk, intake_input, way):
+    """R12 "goes by confidential courier or by agency staff … also registered postal express": any other way
+    (not in `delivery.LABELS`) is refused by the service itself, with a Chinese field error."""
+    with pytest.raises(ValidationFailed) as caught:
+        dossier_receive(actor=clerk, data=intake_input(delivery=way), today=TODAY)
+    assert caught.value.fields["delivery"] == ["送达方式无效，请选择机要交通、专人送取或给据邮件"]
+    assert Dossier.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert not IntakeRefusal.objects.exists()  # a bad entry, not a dossier turned away
+
+
+@pytest.mark.rule("R12")
+@pytest.mark.parametrize("way", [w for w in delivery.LABELS if w != delivery.SELF_CARRY])
+def test_r12_every_known_delivery_way_is_accepted(clerk, intake_input, way):
+    """R12 "confidential courier, agency staff, registered post": each known way is received and recorded."""
+    intake = dossier_receive(actor=clerk, data=intake_input(delivery=way), today=TODAY)
+    assert intake.delivery == way
+    assert intake.dossier.status == "in_custody"
 
 
 @pytest.mark.rule("R7")

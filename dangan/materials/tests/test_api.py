@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 
 from dangan.audit.models import AuditEvent
-from dangan.dossiers.models import GapStatus
+from dangan.dossiers.models import Gap, GapStatus
 from dangan.materials.models import Material
 
 BODY = {
@@ -147,3 +147,17 @@ def test_list_query_count_does_not_grow_with_materials(zhifu, api_client, receiv
         response = api_client.get("/api/v1/materials/", {"dossier": zhifu.dossier.pk, "limit": 50})
     assert response.json()["count"] == 30
     assert len({m["received_by"] for m in response.json()["results"]}) == 1
+
+
+@pytest.mark.rule("R11")
+def test_r11_an_escalated_gap_is_closed_by_the_material_posted_for_it(zhifu, api_client, make_gap):
+    """R11 clause: the gaps are followed up until closed — also once escalated as overdue."""
+    gap = make_gap(material_class="4-1")
+    Gap.objects.filter(pk=gap.pk).update(status=GapStatus.ESCALATED)
+    api_client.force_authenticate(zhifu.clerk)
+    response = api_client.post(
+        "/api/v1/materials/", {**BODY, "dossier": zhifu.dossier.pk, "gap": gap.pk}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    gap.refresh_from_db()
+    assert (gap.status, gap.material_id) == (GapStatus.CLOSED, response.json()["id"])

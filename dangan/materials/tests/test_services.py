@@ -110,6 +110,19 @@ def test_r11_a_sub_class_material_closes_a_gap_named_by_its_class(receive, make_
 
 
 @pytest.mark.rule("R11")
+def test_r11_material_that_arrives_for_an_escalated_gap_still_closes_it(zhifu, receive, make_gap):
+    """R11 clause: the gaps are followed up until closed — escalation as overdue does not end the follow-up."""
+    gap = make_gap(material_class="4-1", title="学士学位证书")
+    Gap.objects.filter(pk=gap.pk).update(status=GapStatus.ESCALATED)
+    material = receive(material_class="4-1", title="学士学位证书", gap_id=gap.pk)
+    gap.refresh_from_db()
+    assert (gap.status, gap.material_id, gap.closed_by) == (GapStatus.CLOSED, material.pk, zhifu.clerk)
+    received = AuditEvent.objects.get(action="material.received")
+    assert (received.after["gap"], received.after["gap_status"]) == (gap.pk, GapStatus.ESCALATED)
+    assert AuditEvent.objects.filter(action="gap.closed", subject_id=str(gap.pk)).exists()
+
+
+@pytest.mark.rule("R11")
 def test_r11_gap_of_another_dossier_or_class_or_already_closed_is_refused(zhifu, receive, make_gap, make_dossier):
     other = make_gap(dossier=make_dossier("370602"))
     wrong_class = make_gap(material_class="6", title="入党志愿书")

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from dangan.audit.models import AuditEvent
-from dangan.dossiers.models import GapStatus
+from dangan.dossiers.models import Gap, GapStatus
 from dangan.materials.models import Material
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -132,6 +132,23 @@ def test_r11_entry_form_offers_the_open_gaps_and_closes_the_one_chosen(zhifu, cl
     assert (material.formed_display, material.formed_precision) == ("2014.07", "month")
     gap.refresh_from_db()
     assert (gap.status, gap.material_id) == (GapStatus.CLOSED, material.pk)
+
+
+@pytest.mark.rule("R11")
+def test_r11_entry_form_offers_an_escalated_gap_marked_as_such_and_closes_it(zhifu, client, make_gap):
+    """R11 clause: the gaps are followed up until closed — an escalated gap is still offered and closed."""
+    gap = make_gap(material_class="4-1", title="学士学位证书")
+    Gap.objects.filter(pk=gap.pk).update(status=GapStatus.ESCALATED)
+    client.force_login(zhifu.clerk)
+    url = reverse("materials:new", args=[zhifu.dossier.pk])
+    assert "学士学位证书（补充期限 2030-06-30，已逾期上报）" in client.get(url).content.decode()
+    response = client.post(url, {
+        "material_class": "4-1", "title": "学士学位证书", "formed": "2014.07", "pages": "1", "copies": "1",
+        "volume": "1", "source": "school", "source_name": "烟台大学", "received_on": "2024-03-05", "gap": str(gap.pk),
+    })  # fmt: skip
+    assert response.status_code == 302
+    gap.refresh_from_db()
+    assert (gap.status, gap.material_id) == (GapStatus.CLOSED, Material.objects.get().pk)
 
 
 def test_save_and_add_another_comes_back_to_the_form(zhifu, client):

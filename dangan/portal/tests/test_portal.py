@@ -1,5 +1,7 @@
 """The portal: sign-up with identity check, own records only, online application with checklist and uploads."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -8,8 +10,11 @@ from dangan.agencies.models import Role
 from dangan.audit.models import AuditEvent
 from dangan.casework.models import ServiceRequest
 from dangan.core.errors import ValidationFailed
+from dangan.dossiers.models import PartyMembership
 from dangan.portal.models import PortalAccount, Upload
 from dangan.portal.services import account_sign_up
+from dangan.reviews.models import PartyTransfer
+from dangan.reviews.services import party_transfer_complete
 from dangan.transfers.models import Transfer
 from dangan.transfers.services import transfer_approve, transfer_dispatch, transfer_receive
 
@@ -169,3 +174,43 @@ def _file(name, content):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, content)
+
+
+@pytest.mark.rule("R30")
+@pytest.mark.rule("R10")
+def test_an_online_party_transfer_carries_its_letter_and_the_holder_completes_it(client, make_dossier, make_staff):
+    clerk = make_staff("370602", Role.ONLINE_OFFICER)
+    dossier = make_dossier("370602", phone="13805351236", political_status="01")
+    PartyMembership.objects.create(person=dossier.person, organisation="party", joined_on=dt.date(2015, 7, 1),
+                                   branch="烟台市芝罘区某公司党支部")  # fmt: skip
+    _sign_up(dossier)
+    client.post(reverse("portal:login"), {"phone": dossier.person.phone, "password": PASSWORD})
+    page = client.get(reverse("portal:apply", args=["party_transfer"])).content.decode()
+    assert "介绍信编号" in page
+    files = {"party_letter": _file("letter.pdf", PDF), "id_card": _file("id.pdf", PDF)}
+    today = timezone.localdate()
+    undated = client.post(
+        reverse("portal:apply", args=["party_transfer"]),
+        {**files, "direction": "out", "letter_number": "", "issuing_organisation": "某公司党支部",
+         "receiving_organisation": "莱州市某街道党工委", "issued_on": "2026-13-01", "valid_until": ""},
+    )  # fmt: skip
+    text = undated.content.decode()
+    assert "请填写日期" in text
+    assert "此项为必填项" in text
+    assert not ServiceRequest.objects.exists()
+    assert not Upload.objects.exists()
+    sent = client.post(
+        reverse("portal:apply", args=["party_transfer"]),
+        {"party_letter": _file("letter.pdf", PDF), "id_card": _file("id.pdf", PDF), "direction": "out",
+         "letter_number": "鲁组转字第0012号", "issuing_organisation": "烟台市芝罘区某公司党支部",
+         "receiving_organisation": "莱州市某街道党工委", "issued_on": today.isoformat(),
+         "valid_until": (today + dt.timedelta(days=30)).isoformat()},
+    )  # fmt: skip
+    assert sent.status_code == 302
+    transfer = PartyTransfer.objects.select_related("request").get(dossier=dossier)
+    assert transfer.request.channel == "online"
+    assert transfer.letter_number == "鲁组转字第0012号"
+    party_transfer_complete(actor=clerk, transfer_id=transfer.pk, reported_on=today, today=today)
+    transfer.request.refresh_from_db()
+    assert transfer.request.status == "completed"
+    assert PartyMembership.objects.get(person=dossier.person).branch == "莱州市某街道党工委"

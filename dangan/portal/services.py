@@ -30,7 +30,7 @@ from dangan.core.validators import validate_mobile
 from dangan.portal.identity import verifier
 from dangan.portal.models import AccountKind, PortalAccount, Upload
 from dangan.reviews.services import party_transfer_apply_online
-from dangan.transfers.services import transfer_apply_online
+from dangan.transfers.services import hand_over_apply_online, transfer_apply_online
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 # Accepted uploads, recognised by their first bytes (the name and the browser's type are not trusted).
@@ -161,6 +161,8 @@ def portal_apply(
                 request = _transfer_out(user, applicant, details or {})
             elif service_code == "party_transfer":
                 request = _party_transfer(user, applicant, details or {})
+            elif service_code == "hand_over":
+                request = _hand_over(user, applicant, details or {})
             else:
                 request = request_submit_online(
                     applicant=user, service_code=service_code, details=details, **applicant
@@ -184,6 +186,18 @@ def _transfer_out(user: Any, applicant: dict[str, Any], details: dict[str, Any])
         applicant=user, to_agency=to_agency, to_name=str(details.get("to_name") or "")[:100],
         to_address=str(details.get("to_address") or "")[:200], reason=str(details.get("reason") or "")[:200],
         **applicant,
+    )  # fmt: skip
+    return transfer.request
+
+
+def _hand_over(user: Any, applicant: dict[str, Any], details: dict[str, Any]) -> ServiceRequest:
+    """A retired person's own request: to the township or street center of the household registration (R18)."""
+    to_agency = None
+    if code := str(details.get("to_agency") or "").strip():
+        to_agency = Agency.objects.filter(code=code, is_active=True).first()
+    transfer = hand_over_apply_online(
+        applicant=user, to_agency=to_agency,
+        early_retirement_approval=str(details.get("early_retirement_approval") or "")[:100], **applicant,
     )  # fmt: skip
     return transfer.request
 

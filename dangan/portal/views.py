@@ -154,6 +154,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     context = {"service_type": service_type, "checklist": checklist, "errors": errors, "kind": kind}
     if code == "transfer_out":
         context["agencies"] = Agency.objects.filter(is_active=True, holds_dossiers=True).order_by("path")
+    if code == "hand_over":
+        context["townships"] = Agency.objects.filter(is_active=True, level="township").order_by("path")
     if code in RECORD_FIELDS:
         context["entered"] = {key: request.POST.get(key, "") for key in RECORD_FIELDS[code]}
     return render(request, "portal/apply.html", {**context, "certificate_choices": certificate_choices})
@@ -162,6 +164,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 # What the transfer-out and Party-transfer applications also ask (their records need it).
 RECORD_FIELDS = {
     "transfer_out": ("to_agency", "to_name", "to_address", "reason"),
+    "hand_over": ("to_agency", "early_retirement_approval"),
     "party_transfer": (
         "direction", "letter_number", "issuing_organisation", "receiving_organisation", "issued_on", "valid_until",
     ),

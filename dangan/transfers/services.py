@@ -390,14 +390,71 @@ def hand_over_apply(
     today: datetime.date,
     early_retirement_approval: str = "",
 ) -> Transfer:
-    """Retirement (R18) or death (R19) hand-over, through the same transfer machinery. Neither may serve to
-    clear a dossier out (R6): a retirement hand-over needs the statutory retirement age reached or an approval
-    of early retirement named, a death hand-over the recorded death and the keeping period over."""
+    """Retirement (R18) or death (R19) hand-over by the holding agency, through the same transfer machinery."""
     dossier = dossier_locate(person_id_number)
     if dossier is None:
         raise NotFound(_("未找到该人员在本省保管的档案"))
-    person = dossier.person
     early_retirement_approval = early_retirement_approval.strip()
+    _check_hand_over(dossier, kind, to_agency, today, early_retirement_approval)
+    with transaction.atomic():
+        request = request_submit(
+            actor=actor, service_code="hand_over", channel=Channel.COUNTER, applicant_kind=ApplicantKind.ORGANISATION,
+            applicant_name=dossier.holding_agency.name, documents=["basis"], person_id_number=person_id_number,
+            details={"kind": kind, "basis": basis, "early_retirement_approval": early_retirement_approval[:100]},
+        )  # fmt: skip
+        return _open_hand_over(
+            actor, request, kind=kind, to_agency=to_agency, to_name=to_name, basis=basis,
+            early_retirement_approval=early_retirement_approval, requester_kind=RequesterKind.AGENCY,
+        )  # fmt: skip
+
+
+def hand_over_apply_online(
+    *,
+    applicant: Any,
+    applicant_kind: str,
+    applicant_name: str,
+    applicant_id_number: str,
+    applicant_phone: str,
+    person_id_number: str,
+    documents: list[str],
+    to_agency: Agency | None,
+    early_retirement_approval: str = "",
+    today: datetime.date | None = None,
+) -> Transfer:
+    """A retired person asks on the portal for the dossier to go to the township or street center (R18, R30),
+    the retirement approval uploaded as the basis. A death hand-over is the agency's, at the counter, on the
+    family's papers."""
+    today = today or timezone.localdate()
+    dossier = dossier_locate(person_id_number)
+    if dossier is None:
+        raise NotFound(_("未找到该人员在本省保管的档案"))
+    early_retirement_approval = early_retirement_approval.strip()
+    basis = _("本人网上申请，退休审批材料见上传附件")
+    _check_hand_over(dossier, TransferKind.RETIREMENT, to_agency, today, early_retirement_approval)
+    details = {
+        "kind": TransferKind.RETIREMENT,
+        "basis": basis,
+        "early_retirement_approval": early_retirement_approval[:100],
+    }
+    with transaction.atomic():
+        request = request_submit_online(
+            applicant=applicant, service_code="hand_over", applicant_kind=applicant_kind,
+            applicant_name=applicant_name, applicant_id_number=applicant_id_number, applicant_phone=applicant_phone,
+            documents=documents, person_id_number=person_id_number, details=details,
+        )  # fmt: skip
+        return _open_hand_over(
+            applicant, request, kind=TransferKind.RETIREMENT, to_agency=to_agency, to_name="", basis=basis,
+            early_retirement_approval=early_retirement_approval, requester_kind=RequesterKind.PERSON,
+        )  # fmt: skip
+
+
+def _check_hand_over(
+    dossier: Dossier, kind: str, to_agency: Agency | None, today: datetime.date, early_retirement_approval: str
+) -> None:
+    """Neither hand-over may serve to clear a dossier out (R6): a retirement needs the statutory retirement age
+    reached or an approval of early retirement named, a death the recorded death and the keeping period over;
+    and the dossier must be here (not on loan, not on its way)."""
+    person = dossier.person
     if kind == TransferKind.RETIREMENT:
         # R18: to the township or street service center of the person's household registration.
         if to_agency is None or to_agency.level != "township" or to_agency.region_code != person.household_region:
@@ -424,19 +481,34 @@ def hand_over_apply(
             )
     else:
         raise ValidationFailed(_("移交类型无效"), fields={"kind": [_("移交类型无效")]})
-    with transaction.atomic():
-        request = request_submit(
-            actor=actor, service_code="hand_over", channel=Channel.COUNTER, applicant_kind=ApplicantKind.ORGANISATION,
-            applicant_name=dossier.holding_agency.name, documents=["basis"], person_id_number=person_id_number,
-            details={"kind": kind, "basis": basis, "early_retirement_approval": early_retirement_approval[:100]},
-        )  # fmt: skip
-        transfer = Transfer.objects.create(
-            request=request, dossier=dossier, kind=kind, serial=_serial(dossier.holding_agency, "transfer", "ZD"),
-            from_agency=dossier.holding_agency, to_agency=None, to_name=to_agency.name if to_agency else to_name,
-            reason=basis, requester_kind=RequesterKind.AGENCY, volumes=dossier.volumes,
-        )  # fmt: skip
-        after = {"kind": kind, "to": transfer.destination}
-        if kind == TransferKind.RETIREMENT and early_retirement_approval:
-            after["early_retirement_approval"] = early_retirement_approval[:100]
-        record(actor=actor, action="transfer.hand_over_applied", subject=transfer, dossier_id=dossier.pk, after=after)
+    if dossier.status != DossierStatus.IN_CUSTODY:
+        raise Conflict(
+            _("档案当前状态为“%(s)s”，暂不能办理移交") % {"s": dossier.get_status_display()}, code="not_in_custody"
+        )
+    if Loan.objects.filter(dossier=dossier, state__in=OPEN_STATES).exists():
+        raise Conflict(_("该档案已批准借出，待归还后方可办理移交"), code="loan_open")
+
+
+def _open_hand_over(
+    actor: Any,
+    request: ServiceRequest,
+    *,
+    kind: str,
+    to_agency: Agency | None,
+    to_name: str,
+    basis: str,
+    early_retirement_approval: str,
+    requester_kind: str,
+) -> Transfer:
+    assert request.dossier is not None
+    dossier = request.dossier
+    transfer = Transfer.objects.create(
+        request=request, dossier=dossier, kind=kind, serial=_serial(dossier.holding_agency, "transfer", "ZD"),
+        from_agency=dossier.holding_agency, to_agency=None, to_name=to_agency.name if to_agency else to_name,
+        reason=basis, requester_kind=requester_kind, volumes=dossier.volumes,
+    )  # fmt: skip
+    after = {"kind": kind, "to": transfer.destination}
+    if kind == TransferKind.RETIREMENT and early_retirement_approval:
+        after["early_retirement_approval"] = early_retirement_approval[:100]
+    record(actor=actor, action="transfer.hand_over_applied", subject=transfer, dossier_id=dossier.pk, after=after)
     return transfer

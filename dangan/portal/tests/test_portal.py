@@ -16,7 +16,7 @@ from dangan.portal.services import account_sign_up
 from dangan.reviews.models import PartyTransfer
 from dangan.reviews.services import party_transfer_complete
 from dangan.transfers.models import Transfer
-from dangan.transfers.services import transfer_approve, transfer_dispatch, transfer_receive
+from dangan.transfers.services import transfer_approve, transfer_dispatch, transfer_receive, transfer_register_slip
 
 PDF = b"%PDF-1.4\n%test\n"
 PASSWORD = "Portal-pass-2026"
@@ -214,3 +214,48 @@ def test_an_online_party_transfer_carries_its_letter_and_the_holder_completes_it
     transfer.request.refresh_from_db()
     assert transfer.request.status == "completed"
     assert PartyMembership.objects.get(person=dossier.person).branch == "莱州市某街道党工委"
+
+
+@pytest.mark.rule("R18")
+@pytest.mark.rule("R30")
+def test_a_retired_person_asks_online_for_the_hand_over_to_the_township_center(client, make_dossier, make_staff):
+    make_staff("370602", Role.ONLINE_OFFICER)
+    young = make_dossier("370602", phone="13805351237", id_number="370602199001010017", birth_date=dt.date(1990, 1, 1),
+                         sex="1", household_region="370602")  # fmt: skip
+    _sign_up(young)
+    client.post(reverse("portal:login"), {"phone": young.person.phone, "password": PASSWORD})
+    assert (
+        "户籍所在地乡镇（街道）人社服务机构" in client.get(reverse("portal:apply", args=["hand_over"])).content.decode()
+    )
+    early = client.post(
+        reverse("portal:apply", args=["hand_over"]),
+        {"basis": _file("approval.pdf", PDF), "to_agency": "370602001", "early_retirement_approval": ""},
+    )
+    assert "尚未达到法定退休年龄" in early.content.decode()
+    assert not ServiceRequest.objects.exists()
+    assert not Upload.objects.exists()
+    client.post(reverse("portal:logout"))
+
+    retired = make_dossier("370602", phone="13805351238", id_number="370602195803150013",
+                           birth_date=dt.date(1958, 3, 15), sex="1", household_region="370602")  # fmt: skip
+    _sign_up(retired)
+    client.post(reverse("portal:login"), {"phone": retired.person.phone, "password": PASSWORD})
+    wrong = client.post(
+        reverse("portal:apply", args=["hand_over"]), {"basis": _file("approval.pdf", PDF), "to_agency": "370683"}
+    )
+    assert "接收机构不是户籍所在地的乡镇（街道）服务机构" in wrong.content.decode()
+    sent = client.post(
+        reverse("portal:apply", args=["hand_over"]), {"basis": _file("approval.pdf", PDF), "to_agency": "370602001"}
+    )
+    assert sent.status_code == 302
+    transfer = Transfer.objects.select_related("request").get(dossier=retired)
+    assert (transfer.kind, transfer.requester_kind, transfer.request.channel) == ("retirement", "person", "online")
+    approver = make_staff("370602", Role.APPROVER)
+    keeper = make_staff("370602", Role.ARCHIVE_KEEPER)
+    today = timezone.localdate()
+    transfer_approve(actor=approver, transfer_id=transfer.pk)
+    transfer_dispatch(actor=keeper, transfer_id=transfer.pk, way="staff_courier", tracking_no="ZR9",
+                      dispatched_on=today, items=30)  # fmt: skip
+    transfer_register_slip(actor=keeper, transfer_id=transfer.pk, returned_on=today, signed_by="向阳街道")
+    retired.refresh_from_db()
+    assert retired.status == "retired"

@@ -242,7 +242,7 @@ def test_a_person_of_working_age_is_not_handed_over_as_retired_without_an_early_
     staff, make_dossier, agencies
 ):
     # Born 1990: the statutory age (60, plus the reform's 36 months) is reached in 2053.
-    dossier = make_dossier("370602", household_region="370602", id_number="370602199001010015",
+    dossier = make_dossier("370602", household_region="370602", id_number="370602199001010017",
                            birth_date=dt.date(1990, 1, 1), sex="1")  # fmt: skip
     apply = {"actor": staff["zhifu_clerk"], "person_id_number": dossier.person.id_number, "kind": "retirement",
              "to_agency": agencies["370602001"], "to_name": "", "basis": "退休审批表", "today": TODAY}  # fmt: skip

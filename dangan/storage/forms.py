@@ -51,3 +51,26 @@ class PlaceForm(ServiceErrorsMixin):
 
 class ScanForm(forms.Form):
     barcode = forms.CharField(label=_("档案条码"), max_length=40, error_messages={"required": _("请扫描或输入条码")})
+
+
+class StocktakeScanForm(ServiceErrorsMixin):
+    """A scanner types a code and presses Enter: first the shelf place, then the box's barcode."""
+
+    location_code = forms.CharField(
+        label=_("存放位置编号"),
+        max_length=60,
+        error_messages={"required": _("请扫描或输入存放位置编号"), "max_length": _("位置编号不能超过60个字符")},
+    )
+    barcode = forms.CharField(
+        label=_("档案条码"),
+        max_length=40,
+        error_messages={"required": _("请扫描或输入档案条码"), "max_length": _("条码不能超过40个字符")},
+    )
+
+
+class StocktakeCancelForm(ServiceErrorsMixin):
+    reason = forms.CharField(
+        label=_("取消原因"),
+        max_length=200,
+        error_messages={"required": _("请填写取消原因"), "max_length": _("取消原因不能超过200个字")},
+    )

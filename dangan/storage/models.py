@@ -150,3 +150,158 @@ class LocationMove(models.Model):
         if self.to_location_id is None:
             return str(_("下架"))
         return str(_("移位"))
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*: the stocktake's lists, which are printed and exported, carry the family name's first character."""
+    name = name.strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
+
+
+class StocktakeStatus(models.TextChoices):
+    OPEN = "open", _("进行中")
+    FINISHED = "finished", _("已完成")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class ScanResult(models.TextChoices):
+    """What one scan found, against the records at the moment of scanning."""
+
+    MATCHED = "matched", _("相符")
+    MISPLACED = "misplaced", _("位置不符")
+    UNRECORDED = "unrecorded", _("不在本库房账上")
+    UNKNOWN = "unknown", _("条码不明")
+
+
+class DiscrepancyKind(models.TextChoices):
+    """The three differences a finished stocktake reports (R42)."""
+
+    MISSING = "missing", _("账上有、架上无")
+    MISPLACED = "misplaced", _("位置不符")
+    UNRECORDED = "unrecorded", _("架上有、账上无")
+
+
+class Stocktake(models.Model):
+    """库房盘点 (R42): one storeroom's stock checked, box by box, against the placement records."""
+
+    room = models.ForeignKey(Room, verbose_name=_("库房"), on_delete=models.PROTECT, related_name="stocktakes")
+    status = models.CharField(
+        _("状态"), max_length=12, choices=StocktakeStatus.choices, default=StocktakeStatus.OPEN, editable=False
+    )
+    started_at = models.DateTimeField(_("开始时间"))
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Who closed it and when: finished, or cancelled with a reason.
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True)
+    # The result, fixed when the stocktake is finished.
+    recorded_count = models.PositiveIntegerField(_("账面在架"), default=0)
+    scanned_count = models.PositiveIntegerField(_("实盘扫描"), default=0)
+    matched_count = models.PositiveIntegerField(_("相符"), default=0)
+    missing_count = models.PositiveIntegerField(_("账上有、架上无"), default=0)
+    misplaced_count = models.PositiveIntegerField(_("位置不符"), default=0)
+    unrecorded_count = models.PositiveIntegerField(_("架上有、账上无"), default=0)
+
+    class Meta:
+        verbose_name = _("库房盘点")
+        verbose_name_plural = _("库房盘点")
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["room"],
+                condition=Q(status="open"),
+                name="storage_one_open_stocktake_per_room",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(finished_at__isnull=True))
+                | (Q(status__in=["finished", "cancelled"]) & Q(finished_at__isnull=False)),
+                name="storage_stocktake_closed_has_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room_id}@{self.started_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == StocktakeStatus.OPEN
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == StocktakeStatus.FINISHED
+
+    @property
+    def discrepancy_count(self) -> int:
+        return self.missing_count + self.misplaced_count + self.unrecorded_count
+
+
+class StocktakeScan(models.Model):
+    """One box found during a stocktake: the place scanned and the barcode on the box."""
+
+    stocktake = models.ForeignKey(Stocktake, verbose_name=_("盘点"), on_delete=models.PROTECT, related_name="scans")
+    location = models.ForeignKey(Location, verbose_name=_("扫描位置"), on_delete=models.PROTECT, related_name="+")
+    barcode = models.CharField(_("条码"), max_length=40)
+    # None when the barcode matches no dossier the keeper may see.
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("档案"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The record at the moment of scanning (the finish compares again, against the records then).
+    recorded_location = models.ForeignKey(
+        Location, verbose_name=_("账面位置"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    result = models.CharField(_("结果"), max_length=12, choices=ScanResult.choices)
+    scanned_at = models.DateTimeField(_("扫描时间"))
+    scanned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("盘点扫描")
+        verbose_name_plural = _("盘点扫描")
+        ordering = ["-scanned_at", "-pk"]
+        constraints = [
+            # A box is counted once: the same barcode scanned again is the same scan.
+            models.UniqueConstraint(fields=["stocktake", "barcode"], name="storage_stocktake_scan_once"),
+        ]
+        indexes = [models.Index(fields=["stocktake", "dossier"], name="storage_scan_dossier_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.barcode}@{self.location_id}"
+
+    @property
+    def masked_name(self) -> str:
+        dossier = self.dossier
+        return mask_name(dossier.person.name) if dossier is not None else ""
+
+
+class StocktakeDiscrepancy(models.Model):
+    """One line of a finished stocktake's report (R42), kept so the report can be reopened."""
+
+    stocktake = models.ForeignKey(
+        Stocktake, verbose_name=_("盘点"), on_delete=models.PROTECT, related_name="discrepancies"
+    )
+    kind = models.CharField(_("差异"), max_length=12, choices=DiscrepancyKind.choices)
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("档案"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    barcode = models.CharField(_("条码"), max_length=40, blank=True)
+    recorded_location = models.ForeignKey(
+        Location, verbose_name=_("账面位置"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    found_location = models.ForeignKey(
+        Location, verbose_name=_("实际位置"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("盘点差异")
+        verbose_name_plural = _("盘点差异")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["stocktake", "kind"], name="storage_discrepancy_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.barcode}"
+
+    @property
+    def masked_name(self) -> str:
+        dossier = self.dossier
+        return mask_name(dossier.person.name) if dossier is not None else ""

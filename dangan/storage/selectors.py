@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,10 +13,22 @@ from django.utils.translation import gettext as _
 from dangan.agencies.policies import can_read_agency
 from dangan.agencies.selectors import readable_agency_ids
 from dangan.core.errors import NotFound
-from dangan.dossiers.models import Dossier
+from dangan.dossiers.models import Dossier, DossierStatus
 from dangan.dossiers.policies import can_read_dossier
 from dangan.dossiers.selectors import dossiers_visible_to
-from dangan.storage.models import DossierLocation, Location, LocationMove, Room, RoomKind
+from dangan.storage.models import (
+    DiscrepancyKind,
+    DossierLocation,
+    Location,
+    LocationMove,
+    Room,
+    RoomKind,
+    ScanResult,
+    Stocktake,
+    StocktakeDiscrepancy,
+    StocktakeScan,
+    mask_name,
+)
 from dangan.storage.policies import ShelfKey, shelf_key
 
 
@@ -105,6 +118,10 @@ def location_by_code(agency_id: int, code: str) -> Location | None:
     )
 
 
+def location_in_room(room_id: int, code: str) -> Location | None:
+    return Location.objects.filter(room_id=room_id, code=code.strip()).first() if code.strip() else None
+
+
 def _best_gap(rows: QuerySet[Location], dossier: Dossier, key: ShelfKey) -> int | None:
     """Scan places in shelf order; per cabinet, the first free place after the last smaller number
     and before the first larger one. The cabinet whose smaller neighbour is closest wins."""
@@ -165,3 +182,101 @@ def suggest_location(dossier: Dossier, *, room_id: int | None = None) -> Locatio
     if found is None:
         found = _best_gap(rows, dossier, key)
     return Location.objects.select_related("room").get(pk=found) if found is not None else None
+
+
+# 库房盘点 (R42)
+
+REPORT_PAGE_ROWS = 500
+
+
+def stocktakes_of(room: Room) -> QuerySet[Stocktake]:
+    return (
+        Stocktake.objects.filter(room=room)
+        .select_related("started_by__staff", "finished_by__staff")
+        .order_by("-started_at", "-pk")
+    )
+
+
+def stocktake_for(user: Any, stocktake_id: int) -> Stocktake:
+    stocktake = (
+        Stocktake.objects.select_related("room__agency", "started_by__staff", "finished_by__staff")
+        .filter(pk=stocktake_id)
+        .first()
+    )
+    if stocktake is None or not can_read_agency(user, stocktake.room.agency):
+        raise NotFound(_("盘点不存在或无权查看"))
+    return stocktake
+
+
+@dataclass(frozen=True)
+class StocktakeProgress:
+    """The running counts of an open stocktake, as the scans found things (the finish compares again)."""
+
+    recorded: int
+    scanned: int
+    matched: int
+    misplaced: int
+    unrecorded: int
+    unknown: int
+
+
+def stocktake_progress(stocktake: Stocktake) -> StocktakeProgress:
+    by_result = dict(
+        StocktakeScan.objects.filter(stocktake=stocktake)
+        .order_by()
+        .values("result")
+        .annotate(n=Count("pk"))
+        .values_list("result", "n")
+    )
+    return StocktakeProgress(
+        recorded=DossierLocation.objects.filter(location__room_id=stocktake.room_id).count(),
+        scanned=sum(by_result.values()),
+        matched=by_result.get(ScanResult.MATCHED, 0),
+        misplaced=by_result.get(ScanResult.MISPLACED, 0),
+        unrecorded=by_result.get(ScanResult.UNRECORDED, 0),
+        unknown=by_result.get(ScanResult.UNKNOWN, 0),
+    )
+
+
+def last_scans(stocktake: Stocktake, limit: int = 20) -> list[StocktakeScan]:
+    return list(
+        StocktakeScan.objects.filter(stocktake=stocktake)
+        .select_related("location", "recorded_location", "dossier__person")
+        .order_by("-scanned_at", "-pk")[:limit]
+    )
+
+
+def discrepancies_of(stocktake: Stocktake, kind: str | None = None) -> QuerySet[StocktakeDiscrepancy]:
+    qs = StocktakeDiscrepancy.objects.filter(stocktake=stocktake).select_related(
+        "dossier__person", "recorded_location", "found_location"
+    )
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("pk")
+
+
+REPORT_HEADER = ["差异类别", "档案编号", "姓名", "条码", "账面位置", "实际位置", "档案状态"]
+
+
+def report_rows(stocktake: Stocktake) -> Iterator[list[str]]:
+    """The report's lines for the spreadsheet, kind by kind, streamed from the database."""
+    statuses = dict(DossierStatus.choices)
+    for kind, label in DiscrepancyKind.choices:
+        rows = (
+            StocktakeDiscrepancy.objects.filter(stocktake=stocktake, kind=kind)
+            .order_by("pk")
+            .values_list(
+                "dossier__number", "dossier__person__name", "barcode",
+                "recorded_location__code", "found_location__code", "dossier__status",
+            )
+        )  # fmt: skip
+        for number, name, barcode, recorded, found, status in rows.iterator(chunk_size=2000):
+            yield [
+                str(label),
+                number or "",
+                mask_name(name or ""),
+                barcode,
+                recorded or "",
+                found or "",
+                str(statuses.get(status, "")) if status else "",
+            ]

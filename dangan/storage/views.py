@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,11 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dangan.agencies.policies import staff_of
 from dangan.core.errors import ApplicationError, NotFound
 from dangan.core.pdf import pdf_response
+from dangan.core.spreadsheets import xlsx_response
 from dangan.dossiers.models import Dossier
 from dangan.storage import labels, selectors, services
 from dangan.storage.checklist import checklist
-from dangan.storage.forms import LocationsForm, PlaceForm, RoomForm, ScanForm
-from dangan.storage.models import Room
+from dangan.storage.forms import LocationsForm, PlaceForm, RoomForm, ScanForm, StocktakeCancelForm, StocktakeScanForm
+from dangan.storage.models import DiscrepancyKind, Room, ScanResult, Stocktake
 from dangan.storage.policies import can_create_room, can_keep, can_view_storage
 
 
@@ -230,3 +231,223 @@ def cabinet_labels(request: HttpRequest, room_id: int, cabinet: int) -> HttpResp
         raise Http404(_("该档案柜没有已上架的档案"))
     pdf = labels.labels_pdf(sheet, title=_("档案柜标签"))
     return pdf_response(pdf, f"档案标签-{room.name}-{cabinet:02d}.pdf")
+
+
+# 库房盘点 (R42)
+
+
+def _stocktake_or_404(request: HttpRequest, stocktake_id: int) -> Stocktake:
+    try:
+        return selectors.stocktake_for(request.user, stocktake_id)
+    except NotFound:
+        raise Http404(_("盘点不存在或无权查看")) from None
+
+
+def _require_keeper(request: HttpRequest, room: Room) -> None:
+    if not can_keep(request.user, room.agency):
+        raise DjangoPermissionDenied(_("只有本机构的库房管理员可以盘点库房"))
+
+
+@login_required
+@require_GET
+def stocktakes(request: HttpRequest, room_id: int) -> HttpResponse:
+    """A storeroom's stocktakes, newest first, with the button that opens a new one."""
+    _require_reader(request)
+    room = _room_or_404(request, room_id)
+    rows = list(selectors.stocktakes_of(room)[:100])
+    context = {
+        "room": room,
+        "stocktakes": rows,
+        "open_stocktake": next((s for s in rows if s.is_open), None),
+        "may_keep": room.is_storeroom and can_keep(request.user, room.agency),
+    }
+    return render(request, "storage/stocktakes.html", context)
+
+
+@login_required
+@require_POST
+def stocktake_start(request: HttpRequest, room_id: int) -> HttpResponse:
+    _require_reader(request)
+    room = _room_or_404(request, room_id)
+    _require_keeper(request, room)
+    try:
+        stocktake = services.stocktake_start(actor=request.user, room_id=room.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("storage:stocktakes", args=[room.pk]))
+    messages.success(request, _("已开始盘点%(room)s") % {"room": room.name})
+    return HttpResponseRedirect(reverse("storage:stocktake", args=[stocktake.pk]))
+
+
+def _outcome_text(outcome: services.ScanOutcome) -> tuple[str, str]:
+    """(css class, sentence) telling the keeper what the scan found."""
+    scan = outcome.scan
+    who = f"{scan.dossier.number} {scan.masked_name}" if scan.dossier is not None else scan.barcode
+    if outcome.repeated:
+        return "info", _("%(who)s 已在 %(code)s 扫描过，不重复计数") % {"who": who, "code": scan.location.code}
+    if scan.result == ScanResult.MATCHED:
+        return "success", _("相符：%(who)s 在 %(code)s") % {"who": who, "code": scan.location.code}
+    if scan.result == ScanResult.MISPLACED:
+        recorded = scan.recorded_location.code if scan.recorded_location else ""
+        return "warning", _("位置不符：%(who)s 账面位置 %(recorded)s，实际在 %(code)s") % {
+            "who": who, "recorded": recorded, "code": scan.location.code,
+        }  # fmt: skip
+    if scan.result == ScanResult.UNRECORDED:
+        return "warning", _("不在本库房账上：%(who)s（实际在 %(code)s）") % {"who": who, "code": scan.location.code}
+    return "error", _("条码不明：%(barcode)s 不是本机构可查的档案（在 %(code)s）") % {
+        "barcode": scan.barcode, "code": scan.location.code,
+    }  # fmt: skip
+
+
+def _scan_context(
+    request: HttpRequest, stocktake: Stocktake, form: StocktakeScanForm | None = None, outcome: object = None
+) -> dict[str, object]:
+    may_keep = can_keep(request.user, stocktake.room.agency)
+    return {
+        "stocktake": stocktake,
+        "room": stocktake.room,
+        "may_keep": may_keep,
+        "form": form or (StocktakeScanForm() if may_keep and stocktake.is_open else None),
+        "outcome": outcome,
+        "progress": selectors.stocktake_progress(stocktake) if stocktake.is_open else None,
+        "scans": selectors.last_scans(stocktake),
+    }
+
+
+@login_required
+@require_GET
+def stocktake_detail(request: HttpRequest, stocktake_id: int) -> HttpResponse:
+    """The open stocktake: scan form, running counts, the last scans; finish and cancel."""
+    _require_reader(request)
+    stocktake = _stocktake_or_404(request, stocktake_id)
+    context = _scan_context(request, stocktake)
+    context["cancel_form"] = StocktakeCancelForm() if context["may_keep"] and stocktake.is_open else None
+    return render(request, "storage/stocktake.html", context)
+
+
+@login_required
+@require_POST
+def stocktake_scan(request: HttpRequest, stocktake_id: int) -> HttpResponse:
+    """One scan; htmx swaps the scan panel, a plain form post comes back to the page."""
+    _require_reader(request)
+    stocktake = _stocktake_or_404(request, stocktake_id)
+    _require_keeper(request, stocktake.room)
+    form = StocktakeScanForm(request.POST)
+    outcome = None
+    prompt = ""
+    code = request.POST.get("location_code", "").strip()
+    if code and not request.POST.get("barcode", "").strip() and stocktake.is_open:
+        # The scanner's Enter after the shelf place: keep the place, wait for the box's barcode.
+        form = StocktakeScanForm(initial={"location_code": code})
+        if selectors.location_in_room(stocktake.room_id, code) is None:
+            form = StocktakeScanForm(request.POST)
+            form.fields["barcode"].required = False
+            form.is_valid()
+            form.add_error("location_code", _("%(room)s 中没有编号为“%(code)s”的位置") % {
+                "room": stocktake.room.name, "code": code,
+            })  # fmt: skip
+        else:
+            prompt = _("位置 %(code)s：请扫描该格中的档案盒条码") % {"code": code}
+    elif form.is_valid():
+        try:
+            result = services.stocktake_scan(actor=request.user, stocktake_id=stocktake.pk, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+            stocktake.refresh_from_db(fields=["status"])
+            if not stocktake.is_open:  # finished or cancelled meanwhile: no form to show the error on
+                outcome = ("error", exc.message)
+        else:
+            outcome = _outcome_text(result)
+            form = StocktakeScanForm()
+            if not request.htmx:  # type: ignore[attr-defined]
+                getattr(messages, outcome[0])(request, outcome[1])
+                return HttpResponseRedirect(reverse("storage:stocktake", args=[stocktake.pk]))
+    context = _scan_context(request, stocktake, form if stocktake.is_open else None, outcome)
+    context["prompt"] = prompt
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "storage/_stocktake_scan.html", context)
+    context["cancel_form"] = StocktakeCancelForm() if stocktake.is_open else None
+    return render(request, "storage/stocktake.html", context)
+
+
+@login_required
+@require_POST
+def stocktake_finish(request: HttpRequest, stocktake_id: int) -> HttpResponse:
+    _require_reader(request)
+    stocktake = _stocktake_or_404(request, stocktake_id)
+    _require_keeper(request, stocktake.room)
+    try:
+        done = services.stocktake_finish(actor=request.user, stocktake_id=stocktake.pk)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(reverse("storage:stocktake", args=[stocktake.pk]))
+    messages.success(
+        request,
+        _("盘点完成：账面 %(recorded)d 卷，相符 %(matched)d 卷，差异 %(diff)d 处")
+        % {"recorded": done.recorded_count, "matched": done.matched_count, "diff": done.discrepancy_count},
+    )
+    return HttpResponseRedirect(reverse("storage:stocktake_report", args=[done.pk]))
+
+
+@login_required
+@require_POST
+def stocktake_cancel(request: HttpRequest, stocktake_id: int) -> HttpResponse:
+    _require_reader(request)
+    stocktake = _stocktake_or_404(request, stocktake_id)
+    _require_keeper(request, stocktake.room)
+    cancel_form = StocktakeCancelForm(request.POST)
+    if cancel_form.is_valid():
+        try:
+            services.stocktake_cancel(actor=request.user, stocktake_id=stocktake.pk, **cancel_form.cleaned_data)
+        except ApplicationError as exc:
+            cancel_form.add_service_error(exc)
+        else:
+            messages.success(request, _("已取消盘点"))
+            return HttpResponseRedirect(reverse("storage:stocktakes", args=[stocktake.room_id]))
+    context = _scan_context(request, stocktake)
+    context["cancel_form"] = cancel_form
+    return render(request, "storage/stocktake.html", context)
+
+
+@login_required
+@require_GET
+def stocktake_report(request: HttpRequest, stocktake_id: int) -> HttpResponse:
+    """The finished stocktake's report, as stored at the finish: three lists of differences."""
+    _require_reader(request)
+    stocktake = _stocktake_or_404(request, stocktake_id)
+    if not stocktake.is_finished:
+        return HttpResponseRedirect(reverse("storage:stocktake", args=[stocktake.pk]))
+    limit = selectors.REPORT_PAGE_ROWS
+    counts = {
+        DiscrepancyKind.MISSING: stocktake.missing_count,
+        DiscrepancyKind.MISPLACED: stocktake.misplaced_count,
+        DiscrepancyKind.UNRECORDED: stocktake.unrecorded_count,
+    }
+    sections = [
+        {
+            "kind": kind,
+            "label": label,
+            "count": counts[DiscrepancyKind(kind)],
+            "rows": list(selectors.discrepancies_of(stocktake, kind)[:limit]),
+            "truncated": counts[DiscrepancyKind(kind)] > limit,
+        }
+        for kind, label in DiscrepancyKind.choices
+    ]
+    context = {"stocktake": stocktake, "room": stocktake.room, "sections": sections, "limit": limit}
+    return render(request, "storage/stocktake_report.html", context)
+
+
+@login_required
+@require_GET
+def stocktake_report_xlsx(request: HttpRequest, stocktake_id: int) -> FileResponse:
+    _require_reader(request)
+    stocktake = _stocktake_or_404(request, stocktake_id)
+    if not stocktake.is_finished:
+        raise Http404(_("盘点尚未完成，没有盘点报告"))
+    day = stocktake.started_at.strftime("%Y%m%d")
+    return xlsx_response(
+        filename=f"盘点报告-{stocktake.room.name}-{day}.xlsx",
+        sheet_title=_("盘点差异"),
+        header=selectors.REPORT_HEADER,
+        rows=selectors.report_rows(stocktake),
+    )

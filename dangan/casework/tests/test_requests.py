@@ -9,8 +9,8 @@ from dangan.agencies.models import Role
 from dangan.casework import registry
 from dangan.casework.models import ServiceRequest
 from dangan.casework.selectors import late_online_count, requests_visible_to, same_day_queue
-from dangan.casework.services import request_advance, request_submit
-from dangan.core.errors import NotFound, PermissionDenied, ValidationFailed
+from dangan.casework.services import request_advance, request_submit, request_submit_online
+from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 
 SH = zoneinfo.ZoneInfo("Asia/Shanghai")
 
@@ -164,3 +164,30 @@ def test_steps_with_side_effects_cannot_be_taken_through_the_generic_step(make_s
         request_advance(actor=approver, request_id=request.pk, to="approved")
     request.refresh_from_db()
     assert request.status == "submitted"
+
+
+@pytest.mark.rule("R31")
+def test_an_online_request_is_named_to_a_counter_clerk_where_the_center_has_no_online_officer(
+    make_staff, zhifu_dossier, django_user_model
+):
+    clerk = make_staff("370602", Role.COUNTER_CLERK)
+    applicant = django_user_model.objects.create_user(username="portal-applicant", password="x-Portal-2026")
+    request = request_submit_online(
+        applicant=applicant, service_code="certificate", applicant_kind="person", applicant_name="网上申请",
+        applicant_id_number=zhifu_dossier.person.id_number, applicant_phone="13805350000", documents=["id_card"],
+        person_id_number=zhifu_dossier.person.id_number, details={"certificate_type": "archive_keeping"},
+    )  # fmt: skip
+    assert request.assigned_to == clerk
+
+
+@pytest.mark.rule("R31")
+def test_a_center_with_nobody_to_name_refuses_the_online_request_and_keeps_nothing(zhifu_dossier, django_user_model):
+    applicant = django_user_model.objects.create_user(username="portal-applicant", password="x-Portal-2026")
+    with pytest.raises(Conflict, match="暂未安排网上办理人员") as refused:
+        request_submit_online(
+            applicant=applicant, service_code="certificate", applicant_kind="person", applicant_name="网上申请",
+            applicant_id_number=zhifu_dossier.person.id_number, applicant_phone="13805350000", documents=["id_card"],
+            person_id_number=zhifu_dossier.person.id_number, details={},
+        )  # fmt: skip
+    assert refused.value.code == "no_online_officer"
+    assert not ServiceRequest.objects.exists()

@@ -90,3 +90,50 @@ def test_successful_answers_match_the_schema(storage_schema, keeper_token):
         case.validate_response(
             response, checks=[status_code_conformance, content_type_conformance, response_schema_conformance]
         )
+
+
+def test_stocktake_answers_match_the_schema(storage_schema, keeper_token):
+    """库房盘点 (R42): start, scan (new and repeated), progress, finish, report and cancel against the schema."""
+    from dangan.dossiers.models import Dossier
+    from dangan.storage.models import Room, Stocktake
+
+    room = Room.objects.get()
+    kept, fresh, _third = Dossier.objects.order_by("pk")
+    headers = {"Authorization": f"Token {keeper_token}"}
+
+    def call(path, method, path_parameters, query, body, expected):
+        operation = storage_schema[path][method]
+        extra = {} if body is None else {"body": body, "media_type": "application/json"}
+        case = operation.Case(path_parameters=path_parameters, query=query, headers=headers, **extra)
+        response = case.call()
+        assert response.status_code == expected, (path, response.text[:300])
+        case.validate_response(
+            response, checks=[status_code_conformance, content_type_conformance, response_schema_conformance]
+        )
+        return response
+
+    call("/api/v1/storage/rooms/{room_id}/stocktakes/", "POST", {"room_id": room.pk}, {}, None, 201)
+    stocktake = Stocktake.objects.get()
+    sid = {"stocktake_id": stocktake.pk}
+    scan = "/api/v1/storage/stocktakes/{stocktake_id}/scans/"
+    calls = [
+        (scan, "POST", sid, {}, {"location_code": "库房1-01-1-01", "barcode": kept.barcode}, 201),
+        (scan, "POST", sid, {}, {"location_code": "库房1-01-1-01", "barcode": kept.barcode}, 200),
+        (scan, "POST", sid, {}, {"location_code": "库房1-01-1-02", "barcode": fresh.barcode}, 201),
+        (scan, "POST", sid, {}, {"location_code": "库房1-01-1-03", "barcode": "NOPE"}, 201),
+        (scan, "POST", sid, {}, {"location_code": "库房1-09-1-01", "barcode": "NOPE"}, 400),
+        ("/api/v1/storage/stocktakes/{stocktake_id}/", "GET", sid, {}, None, 200),
+        ("/api/v1/storage/stocktakes/{stocktake_id}/report/", "GET", sid, {}, None, 409),
+        ("/api/v1/storage/stocktakes/{stocktake_id}/finish/", "POST", sid, {}, None, 200),
+        ("/api/v1/storage/stocktakes/{stocktake_id}/report/", "GET", sid, {"kind": "unrecorded"}, None, 200),
+        ("/api/v1/storage/stocktakes/{stocktake_id}/report/", "GET", sid, {}, None, 200),
+        ("/api/v1/storage/rooms/{room_id}/stocktakes/", "GET", {"room_id": room.pk}, {}, None, 200),
+        ("/api/v1/storage/rooms/{room_id}/stocktakes/", "POST", {"room_id": room.pk}, {}, None, 201),
+    ]  # fmt: skip
+    for path, method, path_parameters, query, body, expected in calls:
+        call(path, method, path_parameters, query, body, expected)
+    reopened = Stocktake.objects.get(status="open")
+    call(
+        "/api/v1/storage/stocktakes/{stocktake_id}/cancel/", "POST", {"stocktake_id": reopened.pk}, {},
+        {"reason": "误开"}, 200,
+    )  # fmt: skip

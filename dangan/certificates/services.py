@@ -21,7 +21,7 @@ from dangan.certificates import workflow as wf
 from dangan.certificates.models import Certificate, CertificateSequence, CertificateStatus, CertificateType
 from dangan.certificates.selectors import certificate_types
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from dangan.dossiers.models import Dossier
+from dangan.dossiers.models import Dossier, DossierStatus
 from dangan.dossiers.workflow import IN_STOCK
 
 SERVICE_CODE = "certificate"
@@ -117,8 +117,14 @@ def certificate_issue(*, actor: Any, request_id: int, now: datetime.datetime | N
             .select_related("person", "holding_agency")
             .get(pk=request.dossier_id)
         )
-        if dossier_row.status not in IN_STOCK:
+        # R10, R34: only the agency holding the dossier today certifies from it; a dossier on its way to another
+        # holder is certified by the receiver once received.
+        if dossier_row.status not in IN_STOCK or dossier_row.holding_agency_id != request.holding_agency_id:
             raise Conflict(_("档案已不在本机构保管，不能出具证明"), code="not_in_stock")
+        if dossier_row.status == DossierStatus.IN_TRANSFER:
+            raise Conflict(
+                _("档案正在转递中，不能出具证明；请待接收机构确认接收后向新的存档机构申请"), code="in_transfer"
+            )
         rendered = texts.render(certificate_type.body, dossier_row)
         if rendered.missing:
             raise ValidationFailed(

@@ -4,6 +4,7 @@ import datetime as dt
 import subprocess
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from dangan.audit.models import AuditEvent
@@ -19,7 +20,8 @@ from dangan.certificates.services import (
 )
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.core.pdf import pdf_text
-from dangan.dossiers.models import TitleRecord
+from dangan.dossiers.models import Dossier, DossierStatus, TitleRecord
+from dangan.dossiers.services import dossier_change_holder, dossier_transition
 from dangan.materials.models import Material
 
 
@@ -47,6 +49,32 @@ def test_custody_certificate_text_comes_from_the_record(staff, full_dossier, app
     assert "2023年5月6日" in second.text
     assert "2023年5月6日" not in Certificate.objects.get(pk=certificate.pk).text  # issued text is frozen
     assert second.serial != certificate.serial
+
+
+@pytest.mark.rule("R10")
+@pytest.mark.rule("R34")
+def test_only_the_agency_holding_the_dossier_today_certifies_from_it(staff, full_dossier, apply_for, agencies):
+    dossier = full_dossier()
+    request = apply_for(dossier)
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier_transition(actor=staff["clerk"], dossier=locked, to=DossierStatus.IN_TRANSFER, process="transfer")
+    with pytest.raises(Conflict, match="档案正在转递中") as on_its_way:
+        certificate_issue(actor=staff["clerk"], request_id=request.pk)
+    assert on_its_way.value.code == "in_transfer"
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        dossier_transition(
+            actor=staff["laizhou_clerk"], dossier=locked, to=DossierStatus.IN_CUSTODY, process="transfer_arrival"
+        )
+        dossier_change_holder(actor=staff["laizhou_clerk"], dossier=locked, new_holder=agencies["370683"],
+                              process="transfer")  # fmt: skip
+    with pytest.raises(Conflict, match="档案已不在本机构保管") as moved:
+        certificate_issue(actor=staff["clerk"], request_id=request.pk)
+    assert moved.value.code == "not_in_stock"
+    assert not Certificate.objects.exists()
+    fresh = apply_for(dossier, actor=staff["laizhou_clerk"])
+    assert certificate_issue(actor=staff["laizhou_clerk"], request_id=fresh.pk).issuing_agency.code == "370683"
 
 
 @pytest.mark.rule("R10")

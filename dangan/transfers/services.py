@@ -28,7 +28,7 @@ from dangan.casework.services import (
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.core.validators import validate_resident_id
 from dangan.dossiers import delivery
-from dangan.dossiers.models import Dossier, DossierStatus
+from dangan.dossiers.models import Dossier, DossierStatus, EducationRecord
 from dangan.dossiers.services import dossier_change_holder, dossier_transition, party_relation_follow
 from dangan.lending.models import OPEN_STATES, Loan
 from dangan.storage.services import dossier_unshelve_leaving
@@ -37,6 +37,17 @@ from dangan.transfers.retirement import retirement_date
 
 SELF_CARRY_MESSAGE = _("档案严禁个人自带（R12）：请选择机要交通、专人送取或给据邮件")
 GRADUATE_CATEGORY = "3"
+# R16 ("与单位解除劳动关系的大中专毕业生"): graduated from a college or university (专科 and above) or a secondary
+# specialised school (中专), as the education record says (GB/T 4658 codes of a completed course).
+GRADUATED_CODES = frozenset({"11", "14", "17", "21", "28", "31", "41"})
+
+
+def is_graduate(person: Any) -> bool:
+    """Whether the record shows the person as a 大中专毕业生 (R16): such a course completed, or the category of
+    graduates still without work."""
+    if person.person_category == GRADUATE_CATEGORY:
+        return True
+    return bool(EducationRecord.objects.filter(person=person, education__in=GRADUATED_CODES).exists())
 
 
 def _serial(agency: Agency, kind: str, prefix: str) -> str:
@@ -215,9 +226,10 @@ def _open_transfer(
         raise Conflict(_("该档案已批准借出，待归还后方可办理转出"), code="loan_open")
     if to_agency is not None and to_agency.pk == dossier.holding_agency_id:
         raise ValidationFailed(_("接收机构不能是档案现存机构"), fields={"to_agency": [_("接收机构无效")]})
-    if graduate_labour_ended and dossier.person.person_category != GRADUATE_CATEGORY:
+    if graduate_labour_ended and not is_graduate(dossier.person):
         raise ValidationFailed(
-            _("R16 仅适用于高校毕业生"), fields={"graduate_labour_ended": [_("该人员不是毕业生类别")]}
+            _("R16 仅适用于与单位解除劳动关系的大中专毕业生"),
+            fields={"graduate_labour_ended": [_("档案中没有大中专毕业的学历记录")]},
         )
     transfer = Transfer.objects.create(
         request=request, dossier=dossier, kind=TransferKind.ORDINARY,

@@ -10,7 +10,7 @@ from dangan.agencies.models import Role
 from dangan.audit.models import AuditEvent
 from dangan.core.errors import Conflict, ValidationFailed
 from dangan.core.pdf import pdf_text
-from dangan.dossiers.models import Dossier, PartyMembership
+from dangan.dossiers.models import Dossier, EducationRecord, PartyMembership
 from dangan.dossiers.services import dossier_transition
 from dangan.storage.checklist import checklist
 from dangan.storage.models import DossierLocation, Location, LocationMove, Room, RoomKind, location_code
@@ -197,6 +197,25 @@ def test_graduate_whose_labour_relation_ended_needs_termination_and_acceptance_p
         documents=["id_card", "request_letter", "termination_proof", "acceptance_proof"],
     )  # fmt: skip
     assert transfer.request.details["graduate"] is True
+
+
+@pytest.mark.rule("R16")
+def test_an_employed_graduate_is_recognised_from_the_education_record_not_the_category(staff, make_dossier, agencies):
+    # A 本科 graduate now working in a private firm (category 1) who left the job: R16 applies.
+    graduate = make_dossier("370602", person_category="1")
+    EducationRecord.objects.create(person=graduate.person, education="21", school="烟台大学", is_highest=True)
+    with pytest.raises(ValidationFailed, match="解除（终止）劳动关系证明"):
+        _apply(staff, graduate, agencies, graduate_labour_ended=True)
+    documents = ["id_card", "request_letter", "termination_proof", "acceptance_proof"]
+    assert _apply(staff, graduate, agencies, graduate_labour_ended=True, documents=documents).request.details[
+        "graduate"
+    ]
+    # A 高中 school-leaver is no 大中专毕业生.
+    school_leaver = make_dossier("370602", person_category="1")
+    EducationRecord.objects.create(person=school_leaver.person, education="61", school="烟台一中", is_highest=True)
+    with pytest.raises(ValidationFailed, match="大中专毕业生") as refused:
+        _apply(staff, school_leaver, agencies, graduate_labour_ended=True, documents=documents)
+    assert "graduate_labour_ended" in refused.value.fields
 
 
 @pytest.mark.rule("R18")

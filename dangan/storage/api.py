@@ -174,6 +174,15 @@ class RoomIn(serializers.Serializer[Any]):
     )
 
 
+class ProtectionsIn(serializers.Serializer[Any]):
+    protections = serializers.ListField(
+        child=serializers.ChoiceField(choices=[(p.key, p.label) for p in checklist().protections]),
+        max_length=len(checklist().protections) * 2,
+        help_text="现已落实的防护措施（九防）代码，全部列出",
+    )
+    note = serializers.CharField(max_length=200, help_text="变化说明，如：新装温湿度监控")
+
+
 class LocationsIn(serializers.Serializer[Any]):
     cabinet = serializers.IntegerField(min_value=1, max_value=MAX_CABINET, help_text="档案柜号")
     tiers = serializers.IntegerField(min_value=1, max_value=MAX_TIERS, help_text="层数")
@@ -245,6 +254,15 @@ class RoomDetailView(APIView):
     @extend_schema(summary="查看房间", tags=TAG, responses={200: RoomOut})
     def get(self, request: Request, room_id: int) -> Response:
         room = selectors.room_for(request.user, room_id)
+        return Response(RoomOut(selectors.rooms_visible_to(request.user).get(pk=room.pk)).data)
+
+    @extend_schema(
+        summary="更新库房的九防登记（系统管理员，R39）", tags=TAG, request=ProtectionsIn, responses={200: RoomOut}
+    )
+    def patch(self, request: Request, room_id: int) -> Response:
+        data = ProtectionsIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        room = services.room_protections_update(actor=request.user, room_id=room_id, **data.validated_data)
         return Response(RoomOut(selectors.rooms_visible_to(request.user).get(pk=room.pk)).data)
 
 

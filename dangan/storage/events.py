@@ -1,4 +1,5 @@
 ROOM_CREATED = "storage.room_created"
+ROOM_PROTECTIONS_CHANGED = "storage.room_protections_changed"
 LOCATIONS_CREATED = "storage.locations_created"
 DOSSIER_SHELVED = "storage.dossier_shelved"
 DOSSIER_MOVED = "storage.dossier_moved"

@@ -36,6 +36,19 @@ class RoomForm(ServiceErrorsMixin):
         self.fields["protections"].choices = [(p.key, p.label) for p in checklist().protections]  # type: ignore[attr-defined]
 
 
+class ProtectionsForm(ServiceErrorsMixin):
+    protections = forms.MultipleChoiceField(
+        label=_("已落实的防护措施（九防）"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    note = forms.CharField(
+        label=_("变化说明"), max_length=200, error_messages={"required": _("请说明变化（如：新装温湿度监控）")}
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["protections"].choices = [(p.key, p.label) for p in checklist().protections]  # type: ignore[attr-defined]
+
+
 class LocationsForm(ServiceErrorsMixin):
     cabinet = forms.IntegerField(label=_("档案柜号"), min_value=1, max_value=MAX_CABINET)
     tiers = forms.IntegerField(label=_("层数"), min_value=1, max_value=MAX_TIERS)

@@ -86,6 +86,42 @@ def room_create(*, actor: Any, name: str, kind: str, protections: Iterable[str] 
     return room
 
 
+def room_protections_update(*, actor: Any, room_id: int, protections: Iterable[str], note: str) -> Room:
+    """The administrator records the storeroom's protections as they stand now (R39: a new alarm, a broken
+    dehumidifier); the note says what changed. Audited with before and after."""
+    staff = staff_of(actor)
+    room = Room.objects.filter(pk=room_id).select_related("agency").first()
+    if room is None or staff is None or room.agency_id != staff.agency_id:
+        raise NotFound(_("房间不存在或无权查看"))
+    if not can_create_room(actor, room.agency):
+        raise PermissionDenied(_("只有系统管理员可以修改房间的防护措施"))
+    keys = list(dict.fromkeys(protections))
+    note = note.strip()
+    errors: dict[str, list[str]] = {}
+    if room.kind != RoomKind.STOREROOM:
+        errors["protections"] = [_("九防针对档案库房，阅档室和办公室不登记")]
+    unknown = [k for k in keys if k not in checklist().keys]
+    if unknown:
+        errors["protections"] = [_("未知的防护措施：%(keys)s") % {"keys": "、".join(unknown)}]
+    if not note:
+        errors["note"] = [_("请说明变化（如：新装温湿度监控）")]
+    elif len(note) > 200:
+        errors["note"] = [_("说明不能超过200字")]
+    if errors:
+        raise ValidationFailed(_("防护措施信息有误，请按提示修改"), fields=errors)
+    with transaction.atomic():
+        room = Room.objects.select_for_update().get(pk=room.pk)
+        ordered = [k for k in checklist().keys if k in keys]
+        before = list(room.protections)
+        if ordered == before:
+            raise ValidationFailed(_("防护措施没有变化"), fields={"protections": [_("与现有登记相同")]})
+        room.protections = ordered
+        room.save(update_fields=["protections"])
+        record(actor=actor, action=events.ROOM_PROTECTIONS_CHANGED, subject=room, reason=note,
+               before={"protections": before}, after={"protections": ordered})  # fmt: skip
+    return room
+
+
 def locations_create(*, actor: Any, room_id: int, cabinet: int, tiers: int, positions: int) -> list[Location]:
     """Lay out one cabinet: tiers × positions box places, in a storeroom only (R40)."""
     errors: dict[str, list[str]] = {}

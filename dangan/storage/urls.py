@@ -9,6 +9,7 @@ urlpatterns = [
     path("rooms/new/", views.room_create, name="room_create"),
     path("rooms/<int:room_id>/", views.room_detail, name="room"),
     path("rooms/<int:room_id>/locations/", views.locations_create, name="locations_create"),
+    path("rooms/<int:room_id>/protections/", views.room_protections, name="room_protections"),
     path("rooms/<int:room_id>/cabinets/<int:cabinet>/labels.pdf", views.cabinet_labels, name="cabinet_labels"),
     path("rooms/<int:room_id>/stocktakes/", views.stocktakes, name="stocktakes"),
     path("rooms/<int:room_id>/stocktakes/start/", views.stocktake_start, name="stocktake_start"),

@@ -18,7 +18,15 @@ from dangan.core.spreadsheets import xlsx_response
 from dangan.dossiers.models import Dossier
 from dangan.storage import labels, selectors, services
 from dangan.storage.checklist import checklist
-from dangan.storage.forms import LocationsForm, PlaceForm, RoomForm, ScanForm, StocktakeCancelForm, StocktakeScanForm
+from dangan.storage.forms import (
+    LocationsForm,
+    PlaceForm,
+    ProtectionsForm,
+    RoomForm,
+    ScanForm,
+    StocktakeCancelForm,
+    StocktakeScanForm,
+)
 from dangan.storage.models import DiscrepancyKind, Room, ScanResult, Stocktake
 from dangan.storage.policies import can_create_room, can_keep, can_view_storage
 
@@ -76,7 +84,13 @@ def room_create(request: HttpRequest) -> HttpResponse:
     return render(request, "storage/room_form.html", {"form": form})
 
 
-def _room_page(request: HttpRequest, room: Room, form: LocationsForm | None = None, status: int = 200) -> HttpResponse:
+def _room_page(
+    request: HttpRequest,
+    room: Room,
+    form: LocationsForm | None = None,
+    status: int = 200,
+    protections_form: ProtectionsForm | None = None,
+) -> HttpResponse:
     cabinets = selectors.cabinets_of(room)
     selected: int | None = None
     raw = request.GET.get("cabinet", "")
@@ -99,7 +113,29 @@ def _room_page(request: HttpRequest, room: Room, form: LocationsForm | None = No
         "may_keep": may_keep,
         "form": form or (LocationsForm() if may_keep and room.is_storeroom else None),
     }
+    if room.is_storeroom and can_create_room(request.user, room.agency):
+        context["protections_form"] = protections_form or ProtectionsForm(initial={"protections": room.protections})
     return render(request, "storage/room_detail.html", context, status=status)
+
+
+@login_required
+@require_POST
+def room_protections(request: HttpRequest, room_id: int) -> HttpResponse:
+    """R39: the administrator records the storeroom's protections as they stand now."""
+    _require_reader(request)
+    room = _room_or_404(request, room_id)
+    if not can_create_room(request.user, room.agency):
+        raise DjangoPermissionDenied(_("只有系统管理员可以修改房间的防护措施"))
+    form = ProtectionsForm(request.POST)
+    if form.is_valid():
+        try:
+            services.room_protections_update(actor=request.user, room_id=room.pk, **form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("已更新防护措施"))
+            return HttpResponseRedirect(reverse("storage:room", args=[room.pk]))
+    return _room_page(request, room, status=400, protections_form=form)
 
 
 @login_required

@@ -1,14 +1,15 @@
 """Rooms and their layout: nine protections as data (R39), locations only in storerooms (R40)."""
 
 import pytest
+from django.urls import reverse
 
 from dangan.agencies.models import Role
 from dangan.audit.models import AuditEvent
-from dangan.core.errors import Conflict, PermissionDenied, ValidationFailed
+from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.storage import events
 from dangan.storage.checklist import checklist
 from dangan.storage.models import Location, Room, RoomKind
-from dangan.storage.services import assert_reading_room, locations_create, room_create
+from dangan.storage.services import assert_reading_room, locations_create, room_create, room_protections_update
 
 
 @pytest.mark.rule("R39")
@@ -104,3 +105,60 @@ def test_keepers_of_another_agency_cannot_see_a_room(make_room, make_staff):
         locations_create(actor=supervisor, room_id=room.pk, cabinet=1, tiers=1, positions=1)
     assert not Location.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+@pytest.mark.rule("R39")
+def test_r39_the_administrator_updates_a_storerooms_protections_with_a_note_audited(client, make_staff, agencies):
+    admin = make_staff("370600", Role.ADMINISTRATOR)
+    keeper = make_staff("370600", Role.ARCHIVE_KEEPER)
+    room = room_create(actor=admin, name="库房7", kind=RoomKind.STOREROOM, protections=["fire", "theft"])
+    with pytest.raises(PermissionDenied):
+        room_protections_update(actor=keeper, room_id=room.pk, protections=["fire"], note="x")
+    with pytest.raises(ValidationFailed) as missing_note:
+        room_protections_update(actor=admin, room_id=room.pk, protections=["fire", "theft", "damp"], note=" ")
+    assert "note" in missing_note.value.fields
+    with pytest.raises(NotFound):
+        room_protections_update(actor=make_staff("370602", Role.ADMINISTRATOR), room_id=room.pk,
+                                protections=["fire"], note="别的机构")  # fmt: skip
+    updated = room_protections_update(actor=admin, room_id=room.pk, protections=["damp", "fire", "theft"],
+                                      note="新装除湿机")  # fmt: skip
+    assert updated.protections == ["fire", "theft", "damp"]
+    event = AuditEvent.objects.get(action="storage.room_protections_changed")
+    assert event.before == {"protections": ["fire", "theft"]}
+    assert event.after == {"protections": ["fire", "theft", "damp"]}
+    assert event.reason == "新装除湿机"
+    # The console: the administrator's form on the room page, field errors in Chinese.
+    client.force_login(admin)
+    page = client.get(reverse("storage:room", args=[room.pk])).content.decode()
+    assert "更新九防登记" in page
+    refused = client.post(reverse("storage:room_protections", args=[room.pk]), {"protections": ["fire"], "note": ""})
+    assert refused.status_code == 400
+    assert "请说明变化" in refused.content.decode()
+    done = client.post(
+        reverse("storage:room_protections", args=[room.pk]), {"protections": ["fire"], "note": "除湿机故障"}
+    )
+    assert done.status_code == 302
+    room.refresh_from_db()
+    assert room.protections == ["fire"]
+    client.force_login(keeper)
+    assert "更新九防登记" not in client.get(reverse("storage:room", args=[room.pk])).content.decode()
+
+
+@pytest.mark.rule("R39")
+def test_r39_protections_update_over_the_api_answers_structured_errors(make_staff):
+    from rest_framework.test import APIClient
+
+    admin = make_staff("370600", Role.ADMINISTRATOR)
+    room = room_create(actor=admin, name="库房8", kind=RoomKind.STOREROOM, protections=["fire"])
+    api = APIClient()
+    api.force_authenticate(admin)
+    url = f"/api/v1/storage/rooms/{room.pk}/"
+    bad = api.patch(url, {"protections": ["fire", "moat"], "note": "x"}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["fields"] == {"protections.1": ["“moat” 不是合法选项。"]}
+    ok = api.patch(url, {"protections": ["fire", "theft"], "note": "新装防盗门"}, format="json")
+    assert ok.status_code == 200
+    assert ok.json()["protections"] == ["fire", "theft"]
+    keeper = make_staff("370600", Role.ARCHIVE_KEEPER)
+    api.force_authenticate(keeper)
+    assert api.patch(url, {"protections": ["fire"], "note": "y"}, format="json").status_code == 403

@@ -34,7 +34,9 @@ def normalize_resident_id(value: str) -> str:
 
 
 def resident_id_from_legacy(value: str) -> str:
-    """Convert a 15-digit first-generation number to 18 digits (19xx birth year, new check digit)."""
+    """Convert a 15-digit first-generation number to 18 digits (19xx birth year, new check digit).
+
+    Arithmetic only: whether the result is a valid number is `validate_resident_id`'s verdict."""
     value = normalize_resident_id(value)
     if not _LEGACY_RIC_SHAPE.match(value):
         raise ValidationError(_("15位身份证号码应全部为数字"), code="format")
@@ -43,20 +45,30 @@ def resident_id_from_legacy(value: str) -> str:
 
 
 def validate_resident_id(value: str) -> str:
-    """Return the normalized number, or raise ValidationError naming what is wrong."""
+    """Return the normalized 18-digit number, or raise ValidationError naming what is wrong.
+
+    A 15-digit first-generation number (GB 11643-1989: region, YYMMDD, sequence) is converted to its 18-digit
+    form (19YY, computed check digit) and then checked like any other (R36): every caller stores, compares and
+    derives birth date and sex from the 18-digit form only.
+    """
     number = normalize_resident_id(value)
+    legacy = len(number) == 15
+    if legacy:
+        number = resident_id_from_legacy(number)
     if len(number) != 18:
-        raise ValidationError(_("身份证号码应为18位（当前%(n)d位）") % {"n": len(number)}, code="length")
+        raise ValidationError(_("身份证号码应为18位（或15位旧号码，当前%(n)d位）") % {"n": len(number)}, code="length")
     if not _RIC_SHAPE.match(number):
         raise ValidationError(_("身份证号码前17位应为数字，最后一位为数字或X"), code="format")
     if number[:2] + "0000" not in table("regions"):
         raise ValidationError(_("身份证号码的地区码无效：%(code)s") % {"code": number[:6]}, code="region")
+    # the date as the clerk typed it: YYMMDD in a 15-digit number, YYYYMMDD in an 18-digit one
+    shown = number[8:14] if legacy else number[6:14]
     try:
         birth = ric.get_birth_date(number)
     except (stdnum_exceptions.ValidationError, ValueError):
-        raise ValidationError(_("身份证号码中的出生日期无效：%(d)s") % {"d": number[6:14]}, code="birth_date") from None
+        raise ValidationError(_("身份证号码中的出生日期无效：%(d)s") % {"d": shown}, code="birth_date") from None
     if birth > datetime.date.today() or birth.year < 1900:
-        raise ValidationError(_("身份证号码中的出生日期无效：%(d)s") % {"d": number[6:14]}, code="birth_date")
+        raise ValidationError(_("身份证号码中的出生日期无效：%(d)s") % {"d": shown}, code="birth_date")
     if ric.calc_check_digit(number) != number[-1]:
         raise ValidationError(_("身份证号码校验位不正确，请核对后重新输入"), code="checksum")
     if not _region_known(number[:6]):

@@ -116,9 +116,19 @@ class PersonChangesIn(serializers.Serializer[Any]):
     reason = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class HistoryValue(serializers.CharField):
+    """A history field's value as text; a JSON true/false (is_highest, 最高学历) arrives as "true"/"false",
+    which the service reads as a yes/no (DRF's CharField refuses booleans outright)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if isinstance(data, bool):
+            data = "true" if data else "false"
+        return str(super().to_internal_value(data))
+
+
 class HistoryIn(serializers.Serializer[Any]):
     kind = serializers.ChoiceField(choices=sorted(HISTORY_MODELS))
-    values = serializers.DictField(child=serializers.CharField(max_length=100, allow_blank=True))
+    values = serializers.DictField(child=HistoryValue(max_length=100, allow_blank=True))
 
 
 def _basic_info_body(request: Request, dossier: Dossier) -> Any:

@@ -7,6 +7,7 @@ reading (shared/domain/basic-info.md). When the official list arrives, only this
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,23 @@ from dangan.core.codetables import region_name, table
 
 # Political statuses for which the date of joining the Party or League is required (item 9).
 PARTY_OR_LEAGUE = frozenset({"01", "02", "03"})
+
+# No one works before the 16th birthday (劳动法 第十五条): the start of work (item 10) is checked against it,
+# at intake, on every change and in the migration alike.
+MIN_WORKING_AGE = 16
+
+
+def birthday(birth: datetime.date, age: int) -> datetime.date:
+    """The day someone born on `birth` turns `age`; born on 29 February: 1 March in a common year."""
+    try:
+        return birth.replace(year=birth.year + age)
+    except ValueError:
+        return datetime.date(birth.year + age, 3, 1)
+
+
+def work_started_too_early(birth: datetime.date, started: datetime.date) -> bool:
+    """True when the start of work falls before the 16th birthday (the birthday itself is allowed)."""
+    return started < birthday(birth, MIN_WORKING_AGE)
 
 
 @dataclass(frozen=True)

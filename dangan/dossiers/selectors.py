@@ -12,7 +12,7 @@ from dangan.agencies.models import Role
 from dangan.agencies.policies import staff_of
 from dangan.agencies.selectors import readable_agency_ids
 from dangan.core.errors import NotFound, PermissionDenied
-from dangan.core.validators import search_term
+from dangan.core.validators import resident_id_from_legacy, search_term
 from dangan.dossiers.models import Dossier, Gap, GapStatus, Intake
 from dangan.dossiers.policies import can_act_on_dossier, can_read_dossier
 
@@ -27,17 +27,22 @@ def dossiers_visible_to(user: Any) -> QuerySet[Dossier]:
     return Dossier.objects.filter(condition).select_related("person", "holding_agency", "custodian")
 
 
-_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$|^\d{15}$")
+_ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
+_LEGACY_ID_NUMBER = re.compile(r"^\d{15}$")
 _DIGITS = re.compile(r"^\d+$")
 
 
 def query_shape(query: str) -> tuple[str, str]:
-    """What a search box's text is: ("id_number" | "barcode" | "number" | "name" | "all", normalised value)."""
+    """What a search box's text is: ("id_number" | "barcode" | "number" | "name" | "all", normalised value).
+
+    A 15-digit first-generation ID number is searched in its 18-digit form, the only one stored (R36)."""
     query = search_term(query)
     if not query:
         return "all", ""
     if _ID_NUMBER.match(query):
         return "id_number", query.upper()
+    if _LEGACY_ID_NUMBER.match(query):
+        return "id_number", resident_id_from_legacy(query)
     if query[:2].upper() == "DA":
         return "barcode", query.upper()
     if _DIGITS.match(query):

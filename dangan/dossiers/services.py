@@ -18,7 +18,7 @@ from dangan.core.codetables import table
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.core.validators import resident_id_facts, validate_credit_code, validate_phone, validate_resident_id
 from dangan.dossiers import delivery, events, workflow
-from dangan.dossiers.basicinfo import BY_KEY, PARTY_OR_LEAGUE
+from dangan.dossiers.basicinfo import BY_KEY, PARTY_OR_LEAGUE, work_started_too_early
 from dangan.dossiers.models import (
     Dossier,
     DossierNumberSequence,
@@ -122,7 +122,7 @@ def validate_person_data(data: dict[str, Any]) -> dict[str, Any]:
             fail("phone", exc.messages[0])
     work_started = clean.get("work_started_on")
     birth_date = clean.get("birth_date")
-    if work_started and birth_date and work_started < birth_date + datetime.timedelta(days=365 * 14):
+    if work_started and birth_date and work_started_too_early(birth_date, work_started):
         fail("work_started_on", _("参加工作时间早于16周岁，请核对"))
     if errors:
         raise ValidationFailed(_("基础信息有误，请按提示修改"), fields=errors)
@@ -524,10 +524,31 @@ HISTORY_MODELS: dict[str, type[Any]] = {
 }
 
 
+_TRUE = frozenset({"true", "1", "on", "yes", "是"})
+_FALSE = frozenset({"false", "0", "off", "no", "否", ""})
+
+
+def clean_flag(value: Any, name: str) -> bool:
+    """A yes/no value as a real boolean: True/False, "true"/"false", "1"/"0", "on" (a checked box), 是/否.
+    Anything else is refused rather than read by its truthiness ("false" is a non-empty string)."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValidationFailed(_("经历信息有误"), fields={name: [_("请填写“是”或“否”（true/false）")]})
+
+
 def history_add(*, actor: Any, dossier_id: int, kind: str, values: dict[str, Any]) -> Any:
     model = HISTORY_MODELS.get(kind)
     if model is None:
         raise ValidationFailed(_("经历类别无效"), fields={"kind": [_("经历类别无效")]})
+    if kind == "education" and "is_highest" in values:
+        values = {**values, "is_highest": clean_flag(values["is_highest"], "is_highest")}
     with transaction.atomic():
         dossier = dossier_for_action(actor, dossier_id, *DATA_ROLES)
         row = model(person=dossier.person, **values)

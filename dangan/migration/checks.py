@@ -3,6 +3,8 @@
 Every acceptance here is the project's own verdict: the resident-ID fast path accepts only numbers whose
 region prefix the project's validator has already accepted and whose date and check digit it would
 accept too; anything else goes through `validate_resident_id` itself, which also gives the message.
+A 15-digit first-generation number is converted to its 18-digit form first, as the validator does, and
+that form takes the same fast path (R36): old ledgers are full of them.
 Credit codes repeat across a ledger (many people, one employer), so the validator's answers are memoised.
 """
 
@@ -179,9 +181,21 @@ _CHECK = "10X98765432"
 _accepted_prefixes: set[str] = set()
 
 
+def legacy_converted(number: str) -> str:
+    """A 15-digit first-generation number in its 18-digit form (19YY, computed check digit), the way
+    `validate_resident_id` converts it; any other text unchanged. Arithmetic only, not a verdict."""
+    if len(number) != 15 or not number.isascii() or not number.isdigit():
+        return number
+    body = number[:6] + "19" + number[6:]
+    return body + _CHECK[sum(map(operator.mul, map(int, body), _WEIGHTS)) % 11]
+
+
 def resident_id(value: str, *, today: datetime.date) -> tuple[str, datetime.date, str]:
-    """(normalised number, birth date, GB/T 2261.1 sex) of a valid resident ID, or CellError with the reason."""
+    """(normalised 18-digit number, birth date, GB/T 2261.1 sex) of a valid resident ID, or CellError with the
+    reason. A valid 15-digit number comes back in its 18-digit form."""
     number = value.upper() if " " not in value else value.replace(" ", "").upper()
+    if len(number) == 15:
+        number = legacy_converted(number)
     if len(number) == 18 and number[:6] in _accepted_prefixes and number[:17].isascii() and number[:17].isdigit():
         try:
             birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

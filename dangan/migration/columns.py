@@ -41,7 +41,7 @@ REQUIRED_KEYS = frozenset({"name", "id_number", "received_on", "entrustment_type
 TEXT_KINDS = frozenset({"id", "phone", "date", "region", "code"})
 _HINTS: dict[str, str] = {
     "name": "必填",
-    "id_number": "必填；身份证号码18位，末位可为X；请将本列设为文本格式",
+    "id_number": "必填；身份证号码18位，末位可为X（15位旧号码自动升为18位）；请将本列设为文本格式",
     "birth_date": "如 1990-01-01；居民身份证可不填（按证件号码）",
     "sex": "男、女，或代码 1、2；居民身份证可不填",
     "native_place": "如 山东烟台",

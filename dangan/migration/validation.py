@@ -15,7 +15,7 @@ from collections.abc import Callable, Container
 from dataclasses import dataclass
 from typing import Any
 
-from dangan.dossiers.basicinfo import PARTY_OR_LEAGUE
+from dangan.dossiers.basicinfo import PARTY_OR_LEAGUE, work_started_too_early
 from dangan.dossiers.models import Person
 from dangan.materials import formed
 from dangan.migration import checks
@@ -281,7 +281,7 @@ class LedgerChecker(_Sheet):
                 fail("id_number", exc.message, raw_id)
                 del values["id_number"]
                 if self.track:
-                    self.bad_ids.add(raw_id.replace(" ", "").upper(), row)
+                    self.bad_ids.add(checks.legacy_converted(raw_id.replace(" ", "").upper()), row)
             else:
                 values["id_number"] = number
                 if values.setdefault("birth_date", birth) != birth and "birth_date" not in bad:
@@ -300,7 +300,7 @@ class LedgerChecker(_Sheet):
             fail("party_joined_on", "党员、预备党员、团员须填写入党（团）时间")
         birth_date = values.get("birth_date")
         started = values.get("work_started_on")
-        if started and birth_date and started < birth_date + datetime.timedelta(days=365 * 14):
+        if started and birth_date and work_started_too_early(birth_date, started):
             fail("work_started_on", "参加工作时间早于16周岁，请核对", started)
 
     def _check_histories(self, values: dict[str, Any], bad: set[str], fail: Callable[..., None]) -> None:
@@ -438,6 +438,9 @@ class MaterialChecker(_Sheet):
         number = texts.get("id_number")
         if number is not None:
             number = number.upper() if " " not in number else _SPACES.sub("", number).upper()
+            # the ledger keeps a first-generation number in its 18-digit form: so does its catalogue row, in both
+            # passes alike (the second pass has no ledger to ask)
+            number = checks.legacy_converted(number)
             if self.ledger_ids is not None and number not in self.ledger_ids:
                 fail("id_number", "该证件号码不在档案台账中")
             values["id_number"] = number

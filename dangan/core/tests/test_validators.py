@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from stdnum.cn import ric
@@ -145,3 +147,40 @@ def test_search_term_drops_control_characters_and_trims():
     assert search_term(" 王\x00小\x7f明\r\n") == "王小明"
     assert search_term("\x03") == ""
     assert search_term("a b\u00a0c") == "a b\u00a0c"  # inner spaces are part of a name
+
+
+# --- 15-digit first-generation numbers (R36) ------------------------------------------------------------
+
+
+@pytest.mark.rule("R36")
+@pytest.mark.parametrize("spaced", ["110105491231002", " 110105 491231 002 "])
+def test_a_fifteen_digit_number_is_validated_in_its_eighteen_digit_form(spaced):
+    assert validate_resident_id(spaced) == "11010519491231002X"
+    assert resident_id_facts(validate_resident_id(spaced)) == (datetime.date(1949, 12, 31), "2")
+
+
+@pytest.mark.rule("R36")
+@pytest.mark.parametrize(
+    ("number", "code", "message"),
+    [
+        ("110105491331002", "birth_date", "身份证号码中的出生日期无效：491331"),
+        ("110105490230002", "birth_date", "身份证号码中的出生日期无效：490230"),
+        ("11010549123100X", "format", "15位身份证号码应全部为数字"),
+        ("990105491231002", "region", "地区码无效"),
+        ("1101054912310", "length", "身份证号码应为18位（或15位旧号码，当前13位）"),
+    ],
+)
+def test_a_bad_fifteen_digit_number_is_refused_in_chinese(number, code, message):
+    with pytest.raises(ValidationError) as caught:
+        validate_resident_id(number)
+    assert caught.value.code == code
+    assert message in caught.value.messages[0]
+
+
+@pytest.mark.rule("R36")
+def test_a_legacy_number_and_its_eighteen_digit_form_are_the_same_number():
+    body = "37060219850307123"
+    eighteen = body + ric.calc_check_digit(body + "0")
+    legacy = eighteen[:6] + eighteen[8:17]
+    assert validate_resident_id(legacy) == validate_resident_id(eighteen) == eighteen
+    assert resident_id_from_legacy(legacy) == eighteen

@@ -27,6 +27,8 @@ def _queries(stock):
         "",
         first.person.id_number,
         first.person.id_number.lower(),
+        first.person.id_number[:6] + first.person.id_number[8:17],  # its first-generation form (R36)
+        "110105491231002",
         first.barcode,
         first.barcode.lower(),
         first.number,

@@ -35,6 +35,9 @@ class DateInput(forms.DateInput):
         super().__init__(attrs, format or "%Y-%m-%d")
 
 
+RECORDED_HELP = _("取自档案记录的人员信息；如有变化，请先在档案的人员基础信息中更正")
+
+
 def _counties() -> list[tuple[str, Any]]:
     regions = table("regions").codes
     counties = [c for c in regions if c.extra.get("level") == "county"]
@@ -268,8 +271,13 @@ class PersonalForm(PersonalTermsForm):
         ],
         error_messages=REQUIRED,
     )
-    household_region = forms.ChoiceField(label=_("户籍所在地"), choices=_counties, required=False)
-    pre_enrolment_region = forms.ChoiceField(label=_("入学前户籍所在地"), choices=_counties, required=False)
+    # Taken from the person's record (R3, R4): shown, not edited here; the service refuses a different value.
+    household_region = forms.ChoiceField(
+        label=_("户籍所在地"), choices=_counties, required=False, disabled=True, help_text=RECORDED_HELP
+    )
+    pre_enrolment_region = forms.ChoiceField(
+        label=_("入学前户籍所在地"), choices=_counties, required=False, disabled=True, help_text=RECORDED_HELP
+    )
     former_employer_region = forms.ChoiceField(label=_("原用人单位所在地"), choices=_counties, required=False)
     work_region = forms.ChoiceField(label=_("就业、创业所在地"), choices=_counties, required=False)
 

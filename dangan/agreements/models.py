@@ -225,6 +225,9 @@ class RosterStatus(models.TextChoices):
     LEFT_PERSONAL = "left_personal", _("离职，转个人委托存档")
     AWAITING_TRANSFER = "awaiting_transfer", _("离职，待转出")
     TRANSFERRED_OUT = "transferred_out", _("离职，已转出")
+    # The employer's agreement ended (breach, deregistration or revocation, a move) or expired while the
+    # entry was open: the employee is no longer covered and is listed as under no agreement (R22, R25).
+    AGREEMENT_ENDED = "agreement_ended", _("单位协议终止，未纳入协议")
 
 
 class ExitChoice(models.TextChoices):

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -115,9 +116,11 @@ def personal_agreement_for(user: Any, agreement_id: int) -> PersonalAgreement:
 
 
 def open_roster_entry(dossier: Dossier) -> RosterEntry | None:
+    """The roster entry that keeps the dossier under a collective agreement: open, and its agreement still
+    in force (an agreement that ended or expired closes its roster, R22, R25)."""
     return (
         RosterEntry.objects.select_related("agreement__employer")
-        .filter(dossier=dossier, status__in=OPEN_ROSTER)
+        .filter(dossier=dossier, status__in=OPEN_ROSTER, agreement__status=AgreementStatus.IN_FORCE)
         .first()
     )
 
@@ -231,17 +234,43 @@ def overdue_changes_in(agency_ids: Any) -> QuerySet[ChangeRecord]:
     )
 
 
+def ended_with_open_roster_in(agency_ids: Any) -> QuerySet[EmployerAgreement]:
+    """Agreements no longer in force whose roster still has open entries (kept before closing was built)."""
+    return (
+        EmployerAgreement.objects.filter(agency_id__in=agency_ids, roster__status__in=OPEN_ROSTER)
+        .exclude(status=AgreementStatus.IN_FORCE)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def dissolved_with_dossiers_in(agency_ids: Any) -> QuerySet[Employer]:
-    """Deregistered or revoked employers whose employees' dossiers are not yet settled (annex 1 §三7(2))."""
+    """Deregistered or revoked employers whose employees' dossiers are not yet settled (annex 1 §三7(2)):
+    still held by the agency, in stock, and under no agreement in force (neither a personal agreement nor
+    another employer's roster)."""
+    personal = PersonalAgreement.objects.filter(dossier=OuterRef("dossier"), status=AgreementStatus.IN_FORCE)
+    covered = RosterEntry.objects.filter(
+        dossier=OuterRef("dossier"), status=RosterStatus.ACTIVE, agreement__status=AgreementStatus.IN_FORCE
+    )
+    unsettled = (
+        RosterEntry.objects.filter(
+            agreement__employer=OuterRef("pk"),
+            status__in=(*OPEN_ROSTER, RosterStatus.AGREEMENT_ENDED),
+            dossier__holding_agency=F("agreement__agency"),
+            dossier__status__in=dossier_workflow.IN_STOCK,
+        )
+        .exclude(Exists(personal))
+        .exclude(Exists(covered))
+        .order_by()
+        .values("agreement__employer")
+        .annotate(n=Count("dossier", distinct=True))
+        .values("n")
+    )
     return (
         Employer.objects.filter(agency_id__in=agency_ids)
         .exclude(status=EmployerStatus.ACTIVE)
         .select_related("agency", "zone_agency")
-        .annotate(
-            open_dossiers=Count(
-                "agreements__roster", filter=Q(agreements__roster__status__in=OPEN_ROSTER), distinct=True
-            )
-        )
+        .annotate(open_dossiers=Coalesce(Subquery(unsettled, output_field=IntegerField()), Value(0)))
         .filter(open_dossiers__gt=0)
         .order_by("dissolved_on", "pk")
     )

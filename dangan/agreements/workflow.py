@@ -48,10 +48,16 @@ ROSTER = Machine(
             S.LEFT_PERSONAL: "departure_personal",
             S.AWAITING_TRANSFER: "departure_transfer",
             S.TRANSFERRED_OUT: "transfer",
+            S.AGREEMENT_ENDED: "agreement_end",
         },
-        S.AWAITING_TRANSFER: {S.TRANSFERRED_OUT: "transfer", S.LEFT_PERSONAL: "departure_personal"},
+        S.AWAITING_TRANSFER: {
+            S.TRANSFERRED_OUT: "transfer",
+            S.LEFT_PERSONAL: "departure_personal",
+            S.AGREEMENT_ENDED: "agreement_end",
+        },
         S.LEFT_PERSONAL: {},
         S.TRANSFERRED_OUT: {},
+        S.AGREEMENT_ENDED: {},
     },
 )
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("signup/", views.sign_up, name="signup"),
     path("login/", views.sign_in, name="login"),
     path("logout/", views.sign_out, name="logout"),
+    path("notices/", views.public_notices, name="notices"),
     path("services/", views.service_list, name="services"),
     path("apply/<slug:code>/", views.apply, name="apply"),
     path("requests/<int:pk>/", views.request_detail, name="request"),

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from dangan.agencies.models import Agency
+from dangan.agreements import selectors as agreement_selectors
 from dangan.audit.services import record
 from dangan.casework import registry
 from dangan.certificates.papers import portal_certificate_pdf
@@ -69,9 +71,12 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             login(request, user)
             next_url = request.GET.get("next", "")
             return HttpResponseRedirect(next_url if next_url.startswith("/portal/") else reverse("portal:home"))
-    return render(
-        request, "portal/form.html", {"form": form, "title": "登录", "submit": "登录", "signin": True}, status=status
-    )
+    # The login page is where a party lands: the latest public notices beside it, and the link to all (R29).
+    context = {
+        "form": form, "title": _("登录"), "submit": _("登录"), "signin": True,
+        "notices": list(agreement_selectors.notices_published()[:3]),
+    }  # fmt: skip
+    return render(request, "portal/login.html", context, status=status)
 
 
 @require_POST
@@ -292,3 +297,14 @@ def report_change(request: HttpRequest) -> HttpResponse:
         facts=selectors.employer_facts(employer),
         intro=_("单位名称、法定代表人、地址等信息变更，请在变更后一个月内报告，每项变更填写一次（附件1 三7）。"),
     )  # fmt: skip
+
+
+# --- Public notices (R29) ------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD"])
+def public_notices(request: HttpRequest) -> HttpResponse:
+    """The agencies' public notices of changes to their services (annex 1 §五, annex 2 §六; R29): open to
+    everyone, no account needed, so the parties learn of a change before they sign in or sign up."""
+    page = Paginator(agreement_selectors.notices_published(), 20).get_page(request.GET.get("page"))
+    return render(request, "portal/notices.html", {"page": page})

@@ -206,7 +206,11 @@ class PersonalTermsIn(serializers.Serializer[Any]):
 class PersonalIn(PersonalTermsIn):
     dossier_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     situation = PersonalSituationField()
-    places = PlacesIn(required=False, help_text="县级区划代码；户籍所在地缺省时取档案中的户籍所在地")
+    places = PlacesIn(
+        required=False,
+        help_text="县级区划代码。户籍所在地、入学前户籍所在地取自档案记录的人员信息，可不填；"
+        "填写的须与记录一致，否则不予签订（先通过人员基础信息修改更正记录）",
+    )
 
 
 class DepartureIn(serializers.Serializer[Any]):

@@ -318,10 +318,8 @@ class PersonalListView(generics.ListAPIView[PersonalAgreement], ReaderView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         dossier = dossier_for_action(request.user, values["dossier_id"])
+        # The household and pre-enrolment registration come from the person's record (the service, R3, R4).
         places = dict(values.get("places") or {})
-        places.setdefault("household_region", "")
-        if not places["household_region"]:
-            places["household_region"] = dossier.person.household_region
         terms = _terms(values)
         assert terms is not None
         agreement = services.personal_agreement_sign(

@@ -3,6 +3,7 @@
 from dangan.agreements.services.agreements import (
     employer_agreement_end_for_breach,
     employer_agreement_expire,
+    employer_agreement_release_roster,
     employer_agreement_renewal_apply,
     employer_agreement_renewal_decide,
     employer_agreement_sign,
@@ -23,6 +24,7 @@ __all__ = [
     "dossier_set_entrustment",
     "employer_agreement_end_for_breach",
     "employer_agreement_expire",
+    "employer_agreement_release_roster",
     "employer_agreement_renewal_apply",
     "employer_agreement_renewal_decide",
     "employer_agreement_sign",

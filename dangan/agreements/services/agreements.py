@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +20,10 @@ from dangan.agreements.models import (
     EndReason,
     Renewal,
     RenewalStatus,
+    RosterEntry,
+    RosterStatus,
 )
+from dangan.agreements.selectors import OPEN_ROSTER
 from dangan.agreements.services.common import check_scope, locked_agreement, raise_if, today_or
 from dangan.audit.services import record
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -48,6 +52,7 @@ def end_agreement(agreement: EmployerAgreement, *, actor: Any, reason: str, on: 
         after={"status": agreement.status, "end_date": agreement.end_date, "end_reason": reason},
         reason=note or str(EndReason(reason).label),
     )
+    release_roster(RosterEntry.objects.filter(agreement=agreement), actor=actor)
 
 
 def _expire(agreement: EmployerAgreement, *, actor: Any) -> None:
@@ -61,6 +66,42 @@ def _expire(agreement: EmployerAgreement, *, actor: Any) -> None:
         agency_id=agreement.agency_id,
         after={"status": agreement.status, "end_date": agreement.end_date},
     )
+    release_roster(RosterEntry.objects.filter(agreement=agreement), actor=actor)
+
+
+def release_roster(entries: QuerySet[RosterEntry], *, actor: Any) -> int:
+    """Close the open entries among `entries` whose agreement is no longer in force (R22, R25).
+
+    The employee is no longer covered: the entry moves to "agreement ended", the dossier (still held,
+    R6) is listed among the dossiers under no agreement, and a personal agreement or another collective
+    agreement may take it. Called inside the caller's transaction; each entry is audited. Returns how
+    many entries closed."""
+    closed = 0
+    found = (
+        entries.select_for_update(of=("self",))
+        .select_related("agreement")
+        .filter(status__in=OPEN_ROSTER)
+        .exclude(agreement__status=AgreementStatus.IN_FORCE)
+        .order_by("pk")
+    )
+    for entry in found:
+        agreement = entry.agreement
+        before = entry.status
+        workflow.move(entry, workflow.ROSTER, RosterStatus.AGREEMENT_ENDED)
+        entry.save(update_fields=["status"])
+        why = EndReason(agreement.end_reason).label if agreement.end_reason else AgreementStatus(agreement.status).label
+        record(
+            actor=actor,
+            action=events.ROSTER_RELEASED,
+            subject=entry,
+            dossier_id=entry.dossier_id,
+            agency_id=agreement.agency_id,
+            before={"status": before},
+            after={"status": entry.status, "agreement_status": agreement.status, "ended_on": agreement.ended_on},
+            reason=_("单位委托集体存档协议终止（%(why)s），该人员不再纳入协议") % {"why": why},
+        )
+        closed += 1
+    return closed
 
 
 def _clean_terms(data: dict[str, Any]) -> dict[str, Any]:
@@ -289,3 +330,13 @@ def employer_agreement_expire(*, actor: Any, agreement_id: int, today: datetime.
             return False
         _expire(agreement, actor=actor)
     return True
+
+
+def employer_agreement_release_roster(*, actor: Any, agreement_id: int) -> int:
+    """Close the roster entries still open under an agreement that ended or expired before its roster
+    was closed with it (run daily; records kept before R25's closing was built). Returns how many."""
+    with transaction.atomic():
+        agreement = EmployerAgreement.objects.select_for_update().filter(pk=agreement_id).first()
+        if agreement is None or agreement.status == AgreementStatus.IN_FORCE:
+            return 0
+        return release_roster(RosterEntry.objects.filter(agreement=agreement), actor=actor)

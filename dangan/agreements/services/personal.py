@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dangan.agencies.models import Agency
 from dangan.agencies.policies import can_act_for_agency
@@ -17,8 +18,10 @@ from dangan.agreements.fields import check_county, clean_personal_form, clean_se
 from dangan.agreements.models import AgreementStatus, EndReason, PersonalAgreement, RosterEntry, RosterStatus
 from dangan.agreements.policies import SIGN_ROLES
 from dangan.agreements.selectors import open_roster_entry, personal_form_prefill
+from dangan.agreements.services.agreements import release_roster
 from dangan.agreements.services.common import check_scope, dossier_set_entrustment, raise_if, today_or
 from dangan.audit.services import record
+from dangan.core.codetables import region_name
 from dangan.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from dangan.dossiers import workflow as dossier_workflow
 from dangan.dossiers.models import Dossier, EntrustmentType
@@ -43,6 +46,39 @@ def clean_places(places: jurisdiction.Places) -> jurisdiction.Places:
             errors[name] = [problem]
     raise_if(errors, _("地点填写有误，请选择区（县、市）"))
     return places
+
+
+# The places the person's record holds: a personal agreement takes them from there, never from the caller.
+RECORDED_PLACES = {
+    "household_region": gettext_lazy("户籍所在地"),
+    "pre_enrolment_region": gettext_lazy("入学前户籍所在地"),
+}
+
+
+def recorded_places(dossier: Dossier, places: jurisdiction.Places) -> jurisdiction.Places:
+    """R3, R4: the household registration and pre-enrolment household registration that decide where the
+    dossier is kept come from the person's record (dossiers.Person). A caller may leave them blank or repeat
+    them; a different value is refused: the record is corrected first through the dossiers app's audited
+    change of basic information, then the agreement is signed."""
+    person = dossier.person
+    errors: dict[str, list[str]] = {}
+    for name, label in RECORDED_PLACES.items():
+        given, recorded = getattr(places, name), getattr(person, name)
+        if not given or given == recorded:
+            continue
+        if recorded:
+            shown = f"{region_name(recorded)} {recorded}".strip()
+            message = _(
+                "与档案记录的%(label)s（%(recorded)s）不一致。如有变化，请先在档案的人员基础信息中更正"
+                "（记入审计日志），再签订协议（R3、R4）"
+            ) % {"label": label, "recorded": shown}
+        else:
+            message = _("档案未记录%(label)s。请先在档案的人员基础信息中登记（记入审计日志），再签订协议（R3、R4）") % {
+                "label": label
+            }
+        errors[name] = [message]
+    raise_if(errors, _("存档地点须以档案记录的人员信息为准，请先更正档案记录"))
+    return replace(places, household_region=person.household_region, pre_enrolment_region=person.pre_enrolment_region)
 
 
 def sign_locked(
@@ -72,6 +108,7 @@ def sign_locked(
         errors.update(exc.fields)
         form = {}
     raise_if(errors, _("个人委托存档协议填写有误，请按提示修改"))
+    places = recorded_places(dossier, places)
     options = jurisdiction.for_person(situation=situation, places=places, current_holder=current_holder)
     jurisdiction.require(options, agency, field_name="situation", subject=_("该人员档案"))
     if PersonalAgreement.objects.filter(dossier=dossier, status=AgreementStatus.IN_FORCE).exists():
@@ -114,6 +151,7 @@ def personal_agreement_sign(
             raise Conflict(
                 _("档案当前状态为“%(s)s”，不能签订协议") % {"s": dossier.get_status_display()}, code="not_in_stock"
             )
+        release_roster(RosterEntry.objects.filter(dossier=dossier), actor=actor)
         entry = open_roster_entry(dossier)
         if entry is not None:
             raise Conflict(

@@ -19,6 +19,7 @@ from dangan.agreements.models import (
 )
 from dangan.agreements.policies import SIGN_ROLES
 from dangan.agreements.selectors import open_roster_entry
+from dangan.agreements.services.agreements import release_roster
 from dangan.agreements.services.common import check_scope, dossier_set_entrustment, locked_agreement, raise_if, today_or
 from dangan.agreements.services.personal import PersonalTerms, end_personal, sign_locked
 from dangan.audit.services import record
@@ -51,6 +52,7 @@ def roster_join(
         if joined_on > today or joined_on < agreement.start_date:
             message = _("纳入日期应在协议起始日期至今天之间")
             raise ValidationFailed(message, fields={"joined_on": [message]})
+        release_roster(RosterEntry.objects.filter(dossier=dossier), actor=actor)
         entry = open_roster_entry(dossier)
         if entry is not None:
             message = _("该档案已在%(e)s的委托存档名册中") % {"e": entry.agreement.employer.name}
@@ -111,6 +113,14 @@ def roster_departure_report(
         if entry is None:
             raise NotFound(_(NOT_FOUND_ENTRY))
         check_scope(actor, entry.agreement.agency, _(NOT_FOUND_ENTRY))
+        if entry.status == RosterStatus.AGREEMENT_ENDED or entry.agreement.status != AgreementStatus.IN_FORCE:
+            raise Conflict(
+                _(
+                    "%(e)s的委托集体存档协议已终止，该人员不再纳入协议名册；请按本人意愿签订个人委托存档协议或办理档案转出"
+                )
+                % {"e": entry.agreement.employer.name},
+                code="agreement_not_in_force",
+            )
         if entry.status != RosterStatus.ACTIVE:
             raise Conflict(_("该人员已办理离职（%(s)s）") % {"s": entry.get_status_display()}, code="already_left")
         errors: dict[str, list[str]] = {}

@@ -5,15 +5,16 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from dangan.agencies.models import Agency
-from dangan.agreements.selectors import reminders_for_agency
-from dangan.agreements.services import employer_agreement_expire
+from dangan.agreements.selectors import ended_with_open_roster_in, reminders_for_agency
+from dangan.agreements.services import employer_agreement_expire, employer_agreement_release_roster
 
 
 class Command(BaseCommand):
     help = (
         "Daily agreement reminders (R22, R25): agreements expiring within a month, changes reported late, "
         "deregistered or revoked employers whose dossiers are unsettled, held dossiers under no agreement; "
-        "agreements past their term without renewal are marked expired."
+        "agreements past their term without renewal are marked expired, and the roster entries still open "
+        "under an agreement no longer in force are closed (the employees are then under no agreement)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +31,12 @@ class Command(BaseCommand):
         for agency in agencies:
             found = reminders_for_agency(agency, today)
             expired = sum(employer_agreement_expire(actor=None, agreement_id=a.pk, today=today) for a in found.lapsed)
+            released = sum(
+                employer_agreement_release_roster(actor=None, agreement_id=a.pk)
+                for a in ended_with_open_roster_in([agency.pk])
+            )
+            if released:
+                self.stdout.write(f"{agency.name}：已终止协议的名册人员 {released} 人转为未纳入协议")
             if not (
                 found.expiring or found.lapsed or found.overdue_changes or found.dissolved or found.uncovered_count
             ):

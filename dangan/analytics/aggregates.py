@@ -1,9 +1,10 @@
 """Keeping the stock counters (R38, R46) in step with the base tables, in the same transaction as the change.
 
-Every save of a dossier, its person or their education and title rows recomputes that dossier's facts; the
-difference from the stored facts is added to the counters. Bulk writers that bypass model signals (the ledger
-import's COPY, the demo loader, the benchmark's generator) report the dossiers they wrote through
-`dangan.dossiers.changes`, or rebuild. One code path serves both: `refresh(ids)`.
+Every save of a dossier, its person, their history rows (education, employment, title, qualification, Party
+membership) or its storage place recomputes that dossier's facts; the difference from the stored facts is added
+to the counters. Bulk writers that bypass model signals (the ledger import's COPY, the demo loader, the
+benchmark's generator) report the dossiers they wrote through `dangan.dossiers.changes`, or rebuild. One code
+path serves both: `refresh(ids)`.
 """
 
 from __future__ import annotations
@@ -18,54 +19,54 @@ from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.db.models.signals import post_delete, post_save
 
-from dangan.analytics.figures import QUALITY_FIELDS
+from dangan.analytics import mandatory
 from dangan.analytics.models import DossierFacts, StockCount
 from dangan.core import prepared
 from dangan.dossiers import changes, lookup
-from dangan.dossiers.models import Dossier, EducationRecord, Person, TitleRecord
+from dangan.dossiers.models import (
+    Dossier,
+    EducationRecord,
+    EmploymentRecord,
+    PartyMembership,
+    Person,
+    QualificationRecord,
+    TitleRecord,
+)
 from dangan.dossiers.workflow import IN_STOCK
+from dangan.storage.models import DossierLocation, Location
 
 FACT_FIELDS = [
     "agency_id", "in_stock", "sex", "birth_date", "political_status", "ethnic_group", "entrustment_type",
-    "received_month", "source_name", "educations", "titles", "filled",
+    "received_month", "source_name", "educations", "titles", "filled", "missing",
 ]  # fmt: skip
 CHUNK = 2000
 Key = tuple[int, str, str]
 
 
 def _facts(dossiers: QuerySet[Dossier]) -> dict[int, DossierFacts]:
-    """The facts of these dossiers as the base tables say now."""
-    columns = [
-        "pk", "person_id", "holding_agency_id", "status", "entrustment_type", "received_on",
-        "person__sex", "person__birth_date", "person__political_status", "person__ethnic_group",
-        *{*QUALITY_FIELDS, "source_name"},
-    ]  # fmt: skip
-    rows = list(dossiers.values(*columns))
-    persons = dossiers.values("person_id")
-    educations: dict[int, set[str]] = {}
-    for person_id, code in EducationRecord.objects.filter(person_id__in=persons, is_highest=True).values_list(
-        "person_id", "education"
-    ):
-        educations.setdefault(person_id, set()).add(code)
-    titles: dict[int, set[str]] = {}
-    for person_id, level in TitleRecord.objects.filter(person_id__in=persons).values_list("person_id", "level"):
-        titles.setdefault(person_id, set()).add(level)
+    """The facts of these dossiers as the base tables say now; the mandatory items by `basicinfo` itself."""
+    rows = list(dossiers.select_related("person").prefetch_related(*mandatory.PREFETCH).order_by("pk"))
+    missing = mandatory.missing_of(rows)
     out = {}
-    for r in rows:
-        out[r["pk"]] = DossierFacts(
-            dossier_id=r["pk"],
-            agency_id=r["holding_agency_id"],
-            in_stock=r["status"] in IN_STOCK,
-            sex=r["person__sex"] or "",
-            birth_date=r["person__birth_date"],
-            political_status=r["person__political_status"] or "",
-            ethnic_group=r["person__ethnic_group"] or "",
-            entrustment_type=r["entrustment_type"] or "",
-            received_month=r["received_on"].strftime("%Y-%m") if r["received_on"] else "",
-            source_name=r["source_name"] or "",
-            educations=",".join(sorted(educations.get(r["person_id"], ()))),
-            titles=",".join(sorted(titles.get(r["person_id"], ()))),
-            filled=sum(1 for f in QUALITY_FIELDS if r[f]),
+    for d in rows:
+        person = d.person
+        educations = {e.education for e in person.education.all() if e.is_highest}
+        titles = {t.level for t in person.titles.all()}
+        out[d.pk] = DossierFacts(
+            dossier_id=d.pk,
+            agency_id=d.holding_agency_id,
+            in_stock=d.status in IN_STOCK,
+            sex=person.sex or "",
+            birth_date=person.birth_date,
+            political_status=person.political_status or "",
+            ethnic_group=person.ethnic_group or "",
+            entrustment_type=d.entrustment_type or "",
+            received_month=d.received_on.strftime("%Y-%m") if d.received_on else "",
+            source_name=d.source_name or "",
+            educations=",".join(sorted(educations)),
+            titles=",".join(sorted(titles)),
+            filled=mandatory.TOTAL - len(missing[d.pk]),
+            missing=mandatory.encode(missing[d.pk]),
         )
     return out
 
@@ -205,24 +206,27 @@ def _facts_select(*, some: bool) -> str:
     parameter, each person's histories read through its index; else for every dossier, histories grouped once."""
     dossier, person = Dossier._meta.db_table, Person._meta.db_table
     education, title = EducationRecord._meta.db_table, TitleRecord._meta.db_table
-    columns = [("p." + f.removeprefix("person__")) if f.startswith("person__") else "d." + f for f in QUALITY_FIELDS]
-    filled = " + ".join(f"(CASE WHEN {c} > '' THEN 1 ELSE 0 END)" for c in columns)
     educations = f"""SELECT person_id, string_agg(education, ',' ORDER BY education COLLATE "C") AS codes
         FROM (SELECT DISTINCT person_id, education FROM {education} WHERE is_highest{{}}) x GROUP BY person_id"""  # noqa: S608
     titles = f"""SELECT person_id, string_agg(level, ',' ORDER BY level COLLATE "C") AS levels
         FROM (SELECT DISTINCT person_id, level FROM {title}{{}}) y GROUP BY person_id"""  # noqa: S608
+    items = f"""{mandatory.sql_joins(some=some)}
+        CROSS JOIN LATERAL (SELECT {mandatory.sql_gaps()} AS gaps) g"""
     if some:
         joins = f"""LEFT JOIN LATERAL ({educations.format(" AND person_id = d.person_id")}) e ON true
         LEFT JOIN LATERAL ({titles.format(" WHERE person_id = d.person_id")}) t ON true
+        {items}
         WHERE d.id = ANY(%s)"""
     else:
         joins = f"""LEFT JOIN ({educations.format("")}) e ON e.person_id = d.person_id
-        LEFT JOIN ({titles.format("")}) t ON t.person_id = d.person_id"""
+        LEFT JOIN ({titles.format("")}) t ON t.person_id = d.person_id
+        {items}"""
     return f"""
         SELECT d.id, d.holding_agency_id, d.status = ANY(%s), COALESCE(p.sex, ''), p.birth_date,
                COALESCE(p.political_status, ''), COALESCE(p.ethnic_group, ''), COALESCE(d.entrustment_type, ''),
                COALESCE(to_char(d.received_on, 'YYYY-MM'), ''), COALESCE(d.source_name, ''),
-               COALESCE(e.codes, ''), COALESCE(t.levels, ''), {filled}
+               COALESCE(e.codes, ''), COALESCE(t.levels, ''),
+               {mandatory.TOTAL} - cardinality(g.gaps), array_to_string(g.gaps, ',')
         FROM {dossier} d
         JOIN {person} p ON p.id = d.person_id
         {joins}
@@ -317,6 +321,14 @@ def _person_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
     refresh(Dossier.objects.filter(person_id=person_id).values_list("pk", flat=True))
 
 
+def _place_changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+    """Basic-information item 25 (存放位置): shelved, moved, taken off the shelf, or its place renamed."""
+    if isinstance(instance, DossierLocation):
+        refresh([instance.dossier_id])
+    elif not kwargs.get("created"):
+        refresh(DossierLocation.objects.filter(location_id=instance.pk).values_list("dossier_id", flat=True))
+
+
 def dossiers_held(agency_ids: list[int]) -> int:
     """Every dossier these agencies hold, whatever its status: each one counts once under the month it was
     received (`contributions`), so the sum of those counters is the count, to the row."""
@@ -326,9 +338,14 @@ def dossiers_held(agency_ids: list[int]) -> int:
 
 def connect() -> None:
     post_save.connect(_dossier_saved, sender=Dossier, dispatch_uid="analytics.dossier")
-    for model in (Person, EducationRecord, TitleRecord):
+    # Every row a fact reads: the person, the histories the mandatory items come from (R35), the place.
+    histories = (EducationRecord, TitleRecord, EmploymentRecord, QualificationRecord, PartyMembership)
+    for model in (Person, *histories):
         post_save.connect(_person_changed, sender=model, dispatch_uid=f"analytics.{model.__name__}")
-    for model in (EducationRecord, TitleRecord):
+    for model in histories:
         post_delete.connect(_person_changed, sender=model, dispatch_uid=f"analytics.{model.__name__}.delete")
+    post_save.connect(_place_changed, sender=DossierLocation, dispatch_uid="analytics.DossierLocation")
+    post_delete.connect(_place_changed, sender=DossierLocation, dispatch_uid="analytics.DossierLocation.delete")
+    post_save.connect(_place_changed, sender=Location, dispatch_uid="analytics.Location")
     changes.on_dossiers_written(refresh)
     lookup.register_held_count(dossiers_held)

@@ -16,6 +16,7 @@ from django.db.models.functions import TruncMonth
 
 from dangan.agreements.fields import INDUSTRY_TABLE, SIZE_TABLE, employer_display
 from dangan.agreements.models import AgreementStatus, RosterEntry, RosterStatus
+from dangan.analytics import mandatory
 from dangan.analytics.scope import Scope
 from dangan.casework import registry
 from dangan.casework.models import Channel, ServiceRequest
@@ -288,49 +289,54 @@ def services(scope: Scope, today: datetime.date) -> Table:
     return Table("服务办理情况", ["事项", "渠道", "申请", "办结", "按期办结率", "超期未办结"], out)
 
 
-# Scalar mandatory items checked in SQL for the data-quality figure (R35); histories are counted by existence.
-QUALITY_FIELDS = (
-    "person__name", "person__sex", "person__ethnic_group", "person__native_place", "person__household_region",
-    "person__political_status", "person__person_category", "person__phone", "number", "source_name",
-)  # fmt: skip
-
-
-def _filled(name: str) -> Case:
-    return Case(When(**{f"{name}__gt": ""}, then=Value(1)), default=Value(0), output_field=IntegerField())
+def _completeness(scope: Scope) -> tuple[Any, dict[int, str]]:
+    """The stock annotated with each mandatory item filled or not (`mandatory.annotate`, item no → column) and
+    with `filled`, their sum."""
+    dossiers, columns = mandatory.annotate(_stock(scope))
+    filled = sum((F(column) for column in columns.values()), Value(0))
+    return dossiers.annotate(filled=filled), columns
 
 
 def quality(scope: Scope) -> Table:
-    """Completeness of the checked mandatory items by agency, as a percentage."""
+    """Completeness of the 26 mandatory items (R35) by agency, as a percentage."""
+    dossiers, _columns = _completeness(scope)
     per_agency = (
-        _stock(scope)
-        .values("holding_agency__name")
-        .annotate(n=Count("pk"), filled=Sum(sum((_filled(f) for f in QUALITY_FIELDS), Value(0))))
+        dossiers.values("holding_agency__name")
+        .annotate(n=Count("pk"), filled_items=Sum("filled"))
         .order_by("holding_agency__name")
     )
-    total = len(QUALITY_FIELDS)
+    total = mandatory.TOTAL
     return Table(
         "必采信息完整率（按机构）",
         ["存档机构", "档案数", "完整率"],
         [
-            [r["holding_agency__name"], r["n"], f"{100 * (r['filled'] or 0) / (r['n'] * total):.1f}%"]
+            [r["holding_agency__name"], r["n"], f"{100 * (r['filled_items'] or 0) / (r['n'] * total):.1f}%"]
             for r in per_agency
         ],
     )
 
 
 def worst_records(scope: Scope, *, limit: int = 20) -> Table:
-    rows = (
-        _stock(scope)
-        .annotate(filled=sum((_filled(f) for f in QUALITY_FIELDS), Value(0)))
-        .order_by("filled", "pk")
-        .values("pk", "number", "person__name", "holding_agency__short_name", "filled")[:limit]
-    )
-    total = len(QUALITY_FIELDS)
+    """The least complete dossiers of the stock, with the mandatory items they miss."""
+    dossiers, columns = _completeness(scope)
+    rows = dossiers.order_by("filled", "pk").values(
+        "pk", "number", "person__name", "holding_agency__short_name", "filled", *columns.values()
+    )[:limit]
+    total = mandatory.TOTAL
     return Table(
         "信息最不完整的档案（优先补录）",
-        ["档案编号", "姓名", "存档机构", "已填项"],
-        [[r["number"], r["person__name"], r["holding_agency__short_name"], f"{r['filled']}/{total}"] for r in rows],
-    )
+        list(WORST_HEADER),
+        [
+            [
+                r["number"], r["person__name"], r["holding_agency__short_name"], f"{r['filled']}/{total}",
+                "、".join(mandatory.LABELS[no] for no, column in columns.items() if not r[column]),
+            ]
+            for r in rows
+        ],
+    )  # fmt: skip
+
+
+WORST_HEADER = ("档案编号", "姓名", "存档机构", "已填项", "待补项目")  # the worst records and their download
 
 
 # name → figure, in the dashboard's order; `stock.all_sections` serves the stock ones from the counters.

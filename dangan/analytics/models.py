@@ -25,7 +25,8 @@ class DossierFacts(models.Model):
         max_length=100, blank=True
     )  # the codes of the highest-education rows, comma-separated
     titles = models.CharField(max_length=200, blank=True)  # the title levels held, comma-separated
-    filled = models.PositiveSmallIntegerField(default=0)  # mandatory items filled (figures.QUALITY_FIELDS)
+    filled = models.PositiveSmallIntegerField(default=0)  # mandatory items filled, of the 26 (analytics.mandatory)
+    missing = models.CharField(max_length=100, blank=True, default="")  # the missing items' numbers, e.g. "10,11"
 
     class Meta:
         indexes = [models.Index(fields=["in_stock", "filled", "dossier"], name="analytics_facts_worst")]

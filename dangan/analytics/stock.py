@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Sum
 
 from dangan.agencies.models import Agency
-from dangan.analytics import figures
+from dangan.analytics import figures, mandatory
 from dangan.analytics.figures import AGE_BANDS, Table, band_births
 from dangan.analytics.models import DossierFacts, StockCount
 from dangan.analytics.scope import Scope
@@ -173,7 +173,7 @@ def origins(scope: Scope, *, limit: int = 10) -> Table:
 def quality(scope: Scope) -> Table:
     held, filled = _by_agency(scope, "held"), _by_agency(scope, "filled")
     agencies = {a.pk: a for a in Agency.objects.filter(pk__in=held)}
-    total = len(figures.QUALITY_FIELDS)
+    total = mandatory.TOTAL
     rows = sorted(held.items(), key=lambda kv: agencies[kv[0]].name)
     return Table(
         "必采信息完整率（按机构）",
@@ -186,18 +186,21 @@ def worst_records(scope: Scope, *, limit: int = 20) -> Table:
     facts = list(
         DossierFacts.objects.filter(in_stock=True, agency_id__in=scope.agency_ids)
         .order_by("filled", "dossier_id")
-        .values_list("dossier_id", "filled")[:limit]
+        .values_list("dossier_id", "filled", "missing")[:limit]
     )
-    dossiers = Dossier.objects.select_related("person", "holding_agency").in_bulk([d for d, _ in facts])
-    total = len(figures.QUALITY_FIELDS)
+    dossiers = Dossier.objects.select_related("person", "holding_agency").in_bulk([d for d, _, _ in facts])
+    total = mandatory.TOTAL
     return Table(
         "信息最不完整的档案（优先补录）",
-        ["档案编号", "姓名", "存档机构", "已填项"],
+        list(figures.WORST_HEADER),
         [
-            [dossiers[d].number, dossiers[d].person.name, dossiers[d].holding_agency.short_name, f"{filled}/{total}"]
-            for d, filled in facts
+            [
+                dossiers[d].number, dossiers[d].person.name, dossiers[d].holding_agency.short_name,
+                f"{filled}/{total}", mandatory.labels(missing),
+            ]
+            for d, filled, missing in facts
         ],
-    )
+    )  # fmt: skip
 
 
 STOCK_SECTIONS: dict[str, Callable[[Scope, datetime.date], Table]] = {
@@ -231,12 +234,17 @@ def all_sections(scope: Scope, today: datetime.date) -> dict[str, Table]:
 def incomplete_records(scope: Scope) -> tuple[Table, Iterator[list[Any]]]:
     """Every dossier in stock with a mandatory item missing, least complete first, streamed from the facts
     (the download behind the dashboard's top-20 list; memory stays flat however many there are)."""
-    total = len(figures.QUALITY_FIELDS)
+    total = mandatory.TOTAL
     rows = (
         DossierFacts.objects.filter(in_stock=True, agency_id__in=scope.agency_ids, filled__lt=total)
         .order_by("filled", "dossier_id")
-        .values_list("dossier__number", "dossier__person__name", "dossier__holding_agency__short_name", "filled")
+        .values_list(
+            "dossier__number", "dossier__person__name", "dossier__holding_agency__short_name", "filled", "missing"
+        )
         .iterator(chunk_size=2000)
     )
-    header = Table("待补录档案清单", ["档案编号", "姓名", "存档机构", "已填项"])
-    return header, ([number, name, agency, f"{filled}/{total}"] for number, name, agency, filled in rows)
+    header = Table("待补录档案清单", list(figures.WORST_HEADER))
+    return header, (
+        [number, name, agency, f"{filled}/{total}", mandatory.labels(missing)]
+        for number, name, agency, filled, missing in rows
+    )

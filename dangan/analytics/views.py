@@ -35,15 +35,15 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
     except NotFound:
         raise Http404("无权查看统计数据") from None
     today = timezone.localdate()
-    sections = cached_sections(scope, today)
     export = request.GET.get("export")
-    if export == "incomplete":
+    if export == "incomplete":  # every dossier with a mandatory item missing, streamed from the facts: not cached
         record(actor=request.user, action="analytics.exported", subject=("analytics", export),
                after={"scope": scope.root.code})  # fmt: skip
         table, rows = stock.incomplete_records(scope)
         return xlsx_response(
             filename=f"{table.title}-{today}.xlsx", sheet_title=table.title, header=table.header, rows=rows
         )
+    sections = cached_sections(scope, today)  # keyed by the scope's exact agencies (R43, R48)
     if export:
         section = sections.get(export)
         if section is None:

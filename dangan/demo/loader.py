@@ -17,6 +17,7 @@ from dangan.agencies.loading import load_agencies
 from dangan.agencies.models import Agency, Role, Staff, StaffRole
 from dangan.agreements import catalogue
 from dangan.agreements.services import employer_agreement_sign, employer_register, roster_join
+from dangan.agreements.terms import add_years
 from dangan.audit.services import record
 from dangan.core.codetables import region_name
 from dangan.demo.synthetic import SCHOOLS, Synth
@@ -144,7 +145,7 @@ def _bulk_histories(synth: Synth, persons: list[Person]) -> None:
                 EducationRecord(
                     person=person, education=code, degree="4" if code == "21" else "", school=school,
                     major=synth.random.choice(MAJORS),
-                    graduated_on=person.birth_date.replace(year=person.birth_date.year + 22), is_highest=True,
+                    graduated_on=add_years(person.birth_date, 22), is_highest=True,
                 )
             )  # fmt: skip
         if synth.random.random() < 0.25:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from dangan.agencies.policies import staff_of
+from dangan.agreements.terms import add_years
 from dangan.dossiers.models import Dossier
 from dangan.transfers.models import RequestLetter, Transfer
 from dangan.transfers.retirement import retirement_date
@@ -53,8 +54,8 @@ def nearing_retirement(agency: Any, *, today: datetime.date, within_days: int = 
     """R18: persons whose statutory retirement date falls within the next month, to prepare the hand-over."""
     horizon = today + datetime.timedelta(days=within_days)
     # Coarse filter in the database (born at most 63 years before the horizon), exact date in Python.
-    oldest = horizon.replace(year=horizon.year - 64)
-    youngest = horizon.replace(year=horizon.year - 50)
+    oldest = add_years(horizon, -64)  # a horizon on 29 February: 1 March (a coarse bound either way)
+    youngest = add_years(horizon, -50)
     candidates = Dossier.objects.filter(
         holding_agency=agency, status="in_custody", person__birth_date__gte=oldest, person__birth_date__lte=youngest,
         person__died_on__isnull=True,

@@ -13,9 +13,11 @@ from dangan.agreements.services.common import dossier_set_entrustment
 from dangan.analytics import aggregates, figures, stock
 from dangan.analytics.models import DossierFacts, StockCount
 from dangan.analytics.scope import scope_for
-from dangan.dossiers import changes
+from dangan.analytics.tests.helpers import place
+from dangan.dossiers import basicinfo, changes
 from dangan.dossiers.models import Dossier, EducationRecord, Person
-from dangan.dossiers.services import history_add, person_update
+from dangan.dossiers.services import history_add, item_declare_none, person_update
+from dangan.storage.models import DossierLocation
 from dangan.transfers.services import transfer_apply, transfer_approve, transfer_dispatch, transfer_receive
 
 TODAY = dt.date.today()
@@ -42,9 +44,13 @@ def _sections(scope):
     return out
 
 
+NONEABLE = [item.key for item in basicinfo.MANDATORY if item.noneable]
+
+
 @pytest.fixture
-def busy_world(make_dossier, make_staff, agencies):
-    """60 dossiers, then 150 random operations: edits, histories, entrustment, transfers out and in."""
+def busy_world(make_dossier, make_staff, agencies, synth):
+    """60 dossiers, then 250 random operations: edits, every kind of history, items declared "无", shelving,
+    entrustment, transfers out and in."""
     rng = random.Random(20261201)
     staff = {
         code: {r: make_staff(code, r) for r in (Role.COUNTER_CLERK, Role.APPROVER, Role.ARCHIVE_KEEPER)}
@@ -56,30 +62,68 @@ def busy_world(make_dossier, make_staff, agencies):
             political_status=rng.choice(["01", "03", "13", ""]),
             person_category=rng.choice(["1", "3", "6"]),
             phone=rng.choice(["13805351234", ""]),
+            native_place=rng.choice(["山东烟台", ""]),
+            work_started_on=rng.choice([dt.date(2015, 7, 1), None]),
         )
         for _ in range(60)
     ]
-    for step in range(150):
+    rooms = {}
+    for dossier in rng.sample(dossiers, 15):
+        place(dossier, staff[DISTRICTS[0]][Role.ARCHIVE_KEEPER], rooms)
+    for step in range(250):
         dossier = Dossier.objects.select_related("holding_agency", "person").get(pk=rng.choice(dossiers).pk)
         if dossier.status not in ("in_custody",):
             continue
         clerk = staff[dossier.holding_agency.code][Role.COUNTER_CLERK]
-        action = rng.choice(["person", "education", "title", "entrustment", "transfer"])
+        action = rng.choice(
+            ["person", "education", "title", "employment", "qualification", "party", "none", "place", "entrustment",
+             "transfer"]
+        )  # fmt: skip
         if action == "person":
             person_update(
                 actor=clerk, dossier_id=dossier.pk, reason="更正",
-                changes={"political_status": rng.choice(["01", "13", "03"]), "ethnic_group": rng.choice(["01", "03"])},
+                changes={"political_status": rng.choice(["01", "13", "03"]), "ethnic_group": rng.choice(["01", "03"]),
+                         "work_started_on": rng.choice([dt.date(dossier.person.birth_date.year + 22, 9, 1), None]),
+                         "native_place": rng.choice(["山东烟台", ""])},
             )  # fmt: skip
         elif action == "education":
             history_add(
                 actor=clerk, dossier_id=dossier.pk, kind="education",
-                values={"education": rng.choice(["21", "31", "14"]), "school": "烟台大学", "is_highest": rng.random() < 0.8},
+                values={"education": rng.choice(["21", "31", "14"]), "school": "烟台大学", "is_highest": rng.random() < 0.8,
+                        "degree": rng.choice(["4", ""]), "major": rng.choice(["会计学", ""]),
+                        "graduated_on": rng.choice([dt.date(2010, 7, 1), dt.date(2014, 7, 1), None])},
             )  # fmt: skip
         elif action == "title":
             history_add(
                 actor=clerk, dossier_id=dossier.pk, kind="title",
-                values={"title": "工程师", "level": rng.choice(["junior", "intermediate"])},
+                values={"title": "工程师", "level": rng.choice(["junior", "intermediate"]),
+                        "obtained_on": rng.choice([dt.date(2019, 1, 1), None])},
             )  # fmt: skip
+        elif action == "employment":
+            history_add(
+                actor=clerk, dossier_id=dossier.pk, kind="employment",
+                values={"employer_name": "烟台市某公司", "credit_code": rng.choice([synth.employer().credit_code, ""]),
+                        "started_on": rng.choice([dt.date(2018, 3, 1), None]),
+                        "ended_on": rng.choice([None, dt.date(2020, 3, 1)])},
+            )  # fmt: skip
+        elif action == "qualification":
+            history_add(
+                actor=clerk, dossier_id=dossier.pk, kind="qualification", values={"name": "电工", "level": "四级"}
+            )
+        elif action == "party":
+            history_add(
+                actor=clerk, dossier_id=dossier.pk, kind="party",
+                values={"organisation": "party", "joined_on": dt.date(2016, 7, 1),
+                        "left_on": rng.choice([None, dt.date(2019, 1, 1)])},
+            )  # fmt: skip
+        elif action == "none":
+            item_declare_none(actor=clerk, dossier_id=dossier.pk, key=rng.choice(NONEABLE))
+        elif action == "place":
+            placed = DossierLocation.objects.filter(dossier=dossier).first()
+            if placed is None:
+                place(dossier, staff[dossier.holding_agency.code][Role.ARCHIVE_KEEPER], rooms)
+            else:
+                placed.delete()
         elif action == "entrustment":
             with transaction.atomic():
                 locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
@@ -194,7 +238,7 @@ def test_the_incomplete_records_download_streams_every_one_least_complete_first(
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content)), read_only=True).worksheets[0]
     rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
-    expected = [r for r in figures.worst_records(scope_for(user), limit=10_000).rows if not r[3].startswith("10/")]
+    expected = [r for r in figures.worst_records(scope_for(user), limit=10_000).rows if not r[3].startswith("26/")]
     assert rows == expected
     assert rows
 
@@ -254,3 +298,26 @@ def test_refreshing_dossiers_never_counted_stores_the_orm_facts_and_counts_them_
     if connection.vendor == "postgresql":
         with pytest.raises(IntegrityError), transaction.atomic():
             aggregates._insert_facts_of(forgotten[:1])
+
+
+@pytest.mark.rule("R35")
+@pytest.mark.rule("R46")
+def test_facts_count_the_mandatory_items_as_the_dossier_page_does(busy_world):
+    """The facts' filled count and missing items are `basicinfo.completeness` (the dossier page's definition,
+    with the storage app's own provider of item 25), for every dossier, by both ways of computing them."""
+    dossiers = list(Dossier.objects.select_related("person").order_by("pk"))
+    by_page = {d.pk: basicinfo.completeness(d.person, d) for d in dossiers}
+    stored = {f.dossier_id: f for f in DossierFacts.objects.all()}
+    by_orm = aggregates._facts(Dossier.objects.all())
+    some = aggregates._facts_of([d.pk for d in dossiers])  # one prepared statement on PostgreSQL
+    for pk, page in by_page.items():
+        expected = (page.mandatory_filled, ",".join(str(item.no) for item in page.missing))
+        for facts in (stored[pk], by_orm[pk], some[pk]):
+            assert (facts.filled, facts.missing) == expected, pk
+    # the random world reaches every kind of item: declared "无", the Party date, shelved or not, complete or not
+    declared = [d for d in dossiers if d.person.declared_none]
+    assert declared
+    assert all(by_page[d.pk].mandatory_filled > 0 for d in declared)
+    missing = {item.key for page in by_page.values() for item in page.missing}
+    assert {"work_started_on", "education", "degree", "location", "party_joined_on", "credit_code"} <= missing
+    assert len({page.mandatory_filled for page in by_page.values()}) >= 5

@@ -29,3 +29,16 @@ def test_persons_nearing_retirement_are_listed_a_month_ahead(make_dossier, agenc
     listed = nearing_retirement(agencies["370602"], today=d.date(2025, 1, 15))
     assert [(row.dossier.pk, row.retires_on) for row in listed] == [(soon.pk, d.date(2025, 2, 10))]
     assert nearing_retirement(agencies["370602"], today=d.date(2024, 12, 1)) == []
+
+
+@pytest.mark.rule("R18")
+def test_the_retirement_list_on_a_day_whose_horizon_is_29_february(make_dossier, agencies):
+    # 29 January 2028 + 31 days = 29 February 2028; 64 and 50 years earlier, 1964 is a leap year and 1978 is not.
+    due = make_dossier(
+        "370602", id_number="370602196706100019", birth_date=d.date(1967, 6, 10), sex="1"
+    )  # retires 2028-02-10
+    later = make_dossier("370602", id_number="370602196803150011", birth_date=d.date(1968, 3, 15), sex="1")
+    rows = nearing_retirement(agencies["370602"], today=d.date(2028, 1, 29))
+    listed = {row.dossier.pk: row.retires_on for row in rows}
+    assert listed.get(due.pk) == d.date(2028, 2, 10)
+    assert later.pk not in listed

@@ -313,7 +313,15 @@ def _take_back(*, actor: Any, dossier_id: int, agency: Agency, data: IntakeInput
     return dossier
 
 
-def _add_histories(*, person: Person, data: IntakeInput, returning: bool) -> None:
+def _add_histories(*, actor: Any, person: Person, data: IntakeInput, returning: bool, dossier_id: int | None) -> None:
+    """The intake's history rows. A returning person's record already has rows: what is already there is not
+    entered twice, and every row added or demoted is audited (a new person's are part of the intake's entry)."""
+
+    def added(kind: str, row: Any, fields: dict[str, Any]) -> None:
+        if returning:
+            record(actor=actor, action=events.HISTORY_ADDED, subject=row, dossier_id=dossier_id,
+                   reason=_("原转出档案重新接收入库"), after={"kind": kind, **fields})  # fmt: skip
+
     if data.education:
         education = data.education
         if returning:
@@ -323,18 +331,30 @@ def _add_histories(*, person: Person, data: IntakeInput, returning: bool) -> Non
             if known.exists():
                 education = {}  # already recorded before the dossier left: no second row
             else:
-                EducationRecord.objects.filter(person=person, is_highest=True).update(is_highest=False)
+                demoted = list(
+                    EducationRecord.objects.filter(person=person, is_highest=True).values_list("pk", flat=True)
+                )
+                if demoted:
+                    EducationRecord.objects.filter(pk__in=demoted).update(is_highest=False)
+                    record(actor=actor, action=events.HISTORY_ADDED, subject=person, dossier_id=dossier_id,
+                           reason=_("新的最高学历"), before={"highest_education_rows": demoted},
+                           after={"highest_education_rows": []})  # fmt: skip
         if education:
-            EducationRecord.objects.create(person=person, is_highest=True, **education)
+            school = EducationRecord.objects.create(person=person, is_highest=True, **education)
+            added("education", school, {k: v for k, v in education.items() if k != "is_highest"})
     if data.employment:
-        EmploymentRecord.objects.create(person=person, **data.employment)
+        job = EmploymentRecord.objects.create(person=person, **data.employment)
+        added("employment", job, dict(data.employment))
     if data.party_joined_on:
         organisation = "league" if person.political_status == "03" else "party"
         known_membership = PartyMembership.objects.filter(
             person=person, organisation=organisation, joined_on=data.party_joined_on
         ).exists()
         if not known_membership:
-            PartyMembership.objects.create(person=person, organisation=organisation, joined_on=data.party_joined_on)
+            membership = PartyMembership.objects.create(
+                person=person, organisation=organisation, joined_on=data.party_joined_on
+            )
+            added("party", membership, {"organisation": organisation, "joined_on": data.party_joined_on})
 
 
 def dossier_receive(*, actor: Any, data: IntakeInput, today: datetime.date | None = None) -> Intake:
@@ -384,7 +404,10 @@ def dossier_receive(*, actor: Any, data: IntakeInput, today: datetime.date | Non
             person_changes = _update_person_at_intake(
                 actor=actor, person=person, person_data=person_data, dossier_id=existing.pk if existing else None
             )
-        _add_histories(person=person, data=data, returning=returning)
+        _add_histories(
+            actor=actor, person=person, data=data, returning=returning,
+            dossier_id=existing.pk if existing is not None else None,
+        )  # fmt: skip
         if existing is not None:
             previous_holder = existing.holding_agency.name
             dossier = _take_back(actor=actor, dossier_id=existing.pk, agency=agency, data=data)

@@ -25,7 +25,7 @@ from dangan.casework import registry
 from dangan.casework.models import ServiceRequest
 from dangan.casework.services import request_submit_online
 from dangan.core import context
-from dangan.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from dangan.core.errors import NotFound, PermissionDenied, ValidationFailed
 from dangan.core.validators import validate_mobile
 from dangan.portal.identity import verifier
 from dangan.portal.models import AccountKind, PortalAccount, Upload
@@ -148,15 +148,17 @@ def portal_apply(
         person_id, applicant_kind = employee_id_number.strip().upper(), "employer"
         if not _on_roster(account, person_id):
             raise PermissionDenied(_("只能为本单位委托存档的职工申请"))
-    with transaction.atomic():
-        uploads = [store_upload(account=account, checklist_key=key, name=n, content=c) for key, (n, c) in files.items()]
-        applicant: dict[str, Any] = {
-            "applicant_kind": applicant_kind, "applicant_name": account.name,
-            "applicant_id_number": account.id_number or account.credit_code, "applicant_phone": account.phone,
-            "documents": [u.checklist_key for u in uploads], "person_id_number": person_id,
-        }  # fmt: skip
-        try:
-            # These two come with their record: the holder's dedicated steps act on it, as for the counter (R30).
+    uploads: list[Upload] = []
+    try:
+        with transaction.atomic():
+            for key, (name, content) in files.items():
+                uploads.append(store_upload(account=account, checklist_key=key, name=name, content=content))
+            applicant: dict[str, Any] = {
+                "applicant_kind": applicant_kind, "applicant_name": account.name,
+                "applicant_id_number": account.id_number or account.credit_code, "applicant_phone": account.phone,
+                "documents": [u.checklist_key for u in uploads], "person_id_number": person_id,
+            }  # fmt: skip
+            # These come with their record: the holder's dedicated steps act on it, as for the counter (R30).
             if service_code == "transfer_out":
                 request = _transfer_out(user, applicant, details or {})
             elif service_code == "party_transfer":
@@ -164,14 +166,14 @@ def portal_apply(
             elif service_code == "hand_over":
                 request = _hand_over(user, applicant, details or {})
             else:
-                request = request_submit_online(
-                    applicant=user, service_code=service_code, details=details, **applicant
-                )  # fmt: skip
-        except ApplicationError:
-            for upload in uploads:
-                FileSystemStorage(location=settings.MEDIA_ROOT / "uploads").delete(upload.stored_as)
-            raise
-        Upload.objects.filter(pk__in=[u.pk for u in uploads]).update(request=request)
+                request = request_submit_online(applicant=user, service_code=service_code, details=details, **applicant)
+            Upload.objects.filter(pk__in=[u.pk for u in uploads]).update(request=request)
+    except BaseException:
+        # Nothing half-done: the rows rolled back with the transaction, the files stored so far go too.
+        storage = FileSystemStorage(location=settings.MEDIA_ROOT / "uploads")
+        for upload in uploads:
+            storage.delete(upload.stored_as)
+        raise
     return request
 
 

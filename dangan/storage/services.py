@@ -363,8 +363,10 @@ def dossier_unshelve(*, actor: Any, dossier_id: int, reason: str) -> LocationMov
 
 
 def dossier_unshelve_leaving(*, actor: Any, dossier: Dossier, reason: str) -> LocationMove | None:
-    """The shelf freed when a dossier leaves (R41): called by the service that sends it out (a transfer's or
-    hand-over's dispatch), inside its transaction and after its own permission check. None when not shelved."""
+    """The shelf freed once a dossier has left (R41): called by the service that completes its leaving (a
+    transfer's receipt, a returned slip), inside its transaction and after its own permission check. A record
+    of the departure, not a keeper's act: the completing staff may belong to another agency than the
+    custodian (R47), and the move names them and the reason. None when not shelved."""
     current = DossierLocation.objects.select_related("location").filter(dossier=dossier).first()
     if current is None:
         return None

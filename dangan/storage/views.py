@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dangan.agencies.policies import staff_of
+from dangan.audit.services import record
 from dangan.core.errors import ApplicationError, NotFound
 from dangan.core.pdf import pdf_response
 from dangan.core.spreadsheets import xlsx_response
 from dangan.dossiers.models import Dossier
-from dangan.storage import labels, selectors, services
+from dangan.storage import events, labels, selectors, services
 from dangan.storage.checklist import checklist
 from dangan.storage.forms import (
     LocationsForm,
@@ -481,6 +483,10 @@ def stocktake_report_xlsx(request: HttpRequest, stocktake_id: int) -> FileRespon
     if not stocktake.is_finished:
         raise Http404(_("盘点尚未完成，没有盘点报告"))
     day = stocktake.started_at.strftime("%Y%m%d")
+    with transaction.atomic():  # a list of dossiers leaves the platform: who took it, when (R41, R43)
+        record(
+            actor=request.user, action=events.STOCKTAKE_EXPORTED, subject=stocktake, agency_id=stocktake.room.agency_id
+        )
     return xlsx_response(
         filename=f"盘点报告-{stocktake.room.name}-{day}.xlsx",
         sheet_title=_("盘点差异"),

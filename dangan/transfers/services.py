@@ -215,15 +215,7 @@ def _open_transfer(
     graduate_labour_ended: bool,
 ) -> Transfer:
     """The transfer record of an accepted application, inside the caller's transaction."""
-    assert request.dossier is not None
-    dossier = request.dossier
-    if dossier.status != DossierStatus.IN_CUSTODY:
-        # R14: a dossier on loan (or already on its way) cannot be transferred.
-        raise Conflict(
-            _("档案当前状态为“%(s)s”，暂不能办理转出") % {"s": dossier.get_status_display()}, code="not_in_custody"
-        )
-    if Loan.objects.filter(dossier=dossier, state__in=OPEN_STATES).exists():
-        raise Conflict(_("该档案已批准借出，待归还后方可办理转出"), code="loan_open")
+    dossier = _lock_for_leaving(request, _("转出"))
     if to_agency is not None and to_agency.pk == dossier.holding_agency_id:
         raise ValidationFailed(_("接收机构不能是档案现存机构"), fields={"to_agency": [_("接收机构无效")]})
     if graduate_labour_ended and not is_graduate(dossier.person):
@@ -283,8 +275,6 @@ def transfer_dispatch(
         dossier_transition(actor=actor, dossier=dossier, to=DossierStatus.IN_TRANSFER, process=process)
         # R26: the personal agreement ends when the dossier is transferred out (it leaves the agency today).
         personal_agreement_end_on_transfer(actor=actor, dossier=dossier, on=dispatched_on)
-        # R41: the dossier comes off its shelf to be sealed and sent; its place is free again.
-        dossier_unshelve_leaving(actor=actor, dossier=dossier, reason=_("转出发出（%(s)s）") % {"s": transfer.serial})
         transfer.delivery, transfer.tracking_no = way, tracking_no.strip()
         transfer.dispatched_on, transfer.dispatched_by, transfer.items = dispatched_on, actor, items
         transfer.save(update_fields=["delivery", "tracking_no", "dispatched_on", "dispatched_by", "items"])
@@ -324,6 +314,9 @@ def transfer_receive(
         dossier = Dossier.objects.select_for_update().select_related("holding_agency").get(pk=transfer.dossier_id)
         _leave(actor, dossier, timezone.localdate(), staff.agency.name)
         dossier_transition(actor=actor, dossier=dossier, to=DossierStatus.IN_CUSTODY, process="transfer_arrival")
+        # R41: the old place is freed once the dossier is received elsewhere; while on its way it stays reserved, so
+        # a cancelled transfer goes back where it was. The receiver shelves it in its own storeroom.
+        dossier_unshelve_leaving(actor=actor, dossier=dossier, reason=_("转递接收（%(s)s）") % {"s": transfer.serial})
         dossier_change_holder(actor=actor, dossier=dossier, new_holder=staff.agency, process="transfer")
         # The receiver is not the holder of the request: record the step directly, in the same transaction.
         _finish_request(actor, request, note or _("接收机构确认接收"))
@@ -373,6 +366,8 @@ def transfer_register_slip(*, actor: Any, transfer_id: int, returned_on: datetim
         }[transfer.kind]
         _leave(actor, dossier, returned_on, transfer.destination)
         dossier_transition(actor=actor, dossier=dossier, to=target, process=process)
+        # R41: the receiver outside the platform signed for it: the dossier has left for good, its place is free.
+        dossier_unshelve_leaving(actor=actor, dossier=dossier, reason=_("回执已返回（%(s)s）") % {"s": transfer.serial})
         request_step(actor=actor, request=transfer.request, to="received", note=signed_by)
         transfer.slip_returned_on, transfer.slip_signed_by = returned_on, signed_by.strip()[:100]
         transfer.save(update_fields=["slip_returned_on", "slip_signed_by"])
@@ -501,6 +496,27 @@ def _check_hand_over(
         raise Conflict(_("该档案已批准借出，待归还后方可办理移交"), code="loan_open")
 
 
+def _lock_for_leaving(request: ServiceRequest, what: str) -> Dossier:
+    """The application's dossier, locked, in custody (R14: not on loan, not on its way), with no other transfer
+    or hand-over under way: a second application for the same dossier is refused, not queued."""
+    assert request.dossier_id is not None
+    dossier = Dossier.objects.select_for_update(of=("self",)).select_related("person").get(pk=request.dossier_id)
+    if dossier.status != DossierStatus.IN_CUSTODY:
+        raise Conflict(
+            _("档案当前状态为“%(s)s”，暂不能办理%(w)s") % {"s": dossier.get_status_display(), "w": what},
+            code="not_in_custody",
+        )
+    if Loan.objects.filter(dossier=dossier, state__in=OPEN_STATES).exists():
+        raise Conflict(_("该档案已批准借出，待归还后方可办理%(w)s") % {"w": what}, code="loan_open")
+    under_way = Transfer.objects.filter(dossier=dossier, request__completed_at__isnull=True).first()
+    if under_way is not None:
+        raise Conflict(
+            _("该档案已有正在办理的转递或移交（%(n)s），办结或撤回后方可再次申请") % {"n": under_way.serial},
+            code="transfer_open",
+        )
+    return dossier
+
+
 def _open_hand_over(
     actor: Any,
     request: ServiceRequest,
@@ -512,8 +528,7 @@ def _open_hand_over(
     early_retirement_approval: str,
     requester_kind: str,
 ) -> Transfer:
-    assert request.dossier is not None
-    dossier = request.dossier
+    dossier = _lock_for_leaving(request, _("移交"))
     transfer = Transfer.objects.create(
         request=request, dossier=dossier, kind=kind, serial=_serial(dossier.holding_agency, "transfer", "ZD"),
         from_agency=dossier.holding_agency, to_agency=None, to_name=to_agency.name if to_agency else to_name,

@@ -314,3 +314,18 @@ def test_r7_console_takes_a_returning_dossier_back_and_says_so(client, zhifu, la
     body = client.post(reverse("dossiers:intake"), _form_data(person)).content.decode()
     assert f"该证件号码已有档案：{dossier.number}" in body
     assert IntakeRefusal.objects.get().agency.code == "370602"
+
+
+@pytest.mark.rule("R7")
+def test_r7_history_rows_a_returning_dossier_adds_are_audited(zhifu, laizhou, intake_input):
+    first_data = intake_input()
+    dossier = _transferred_out(zhifu, dossier_receive(actor=zhifu, data=first_data, today=TODAY).dossier)
+    data = _coming_back(intake_input, first_data)
+    assert dossier.status == DossierStatus.TRANSFERRED_OUT
+    data.education = {**first_data.education, "education": "14", "degree": "3", "school": "山东大学"}  # a master's
+    back = dossier_receive(actor=laizhou, data=data, today=TODAY).dossier
+    added = AuditEvent.objects.filter(action="person.history_added", dossier_id=back.pk)
+    assert {e.after.get("kind") for e in added if "kind" in e.after} == {"education"}
+    demoted = added.get(reason="新的最高学历")
+    assert demoted.after == {"highest_education_rows": []}
+    assert len(demoted.before["highest_education_rows"]) == 1

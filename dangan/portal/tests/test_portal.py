@@ -259,3 +259,18 @@ def test_a_retired_person_asks_online_for_the_hand_over_to_the_township_center(c
     transfer_register_slip(actor=keeper, transfer_id=transfer.pk, returned_on=today, signed_by="向阳街道")
     retired.refresh_from_db()
     assert retired.status == "retired"
+
+
+@pytest.mark.rule("R30")
+def test_a_refused_application_leaves_no_file_behind(client, person_dossier, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    _sign_up(person_dossier)
+    client.post(reverse("portal:login"), {"phone": person_dossier.person.phone, "password": PASSWORD})
+    refused = client.post(
+        reverse("portal:apply", args=["transfer_out"]),
+        {"id_card": _file("id.pdf", PDF), "request_letter": _file("letter.exe", b"MZ\x90\x00"), "to_name": "北京",
+         "reason": "工作调动"},
+    )  # fmt: skip
+    assert "只能上传PDF、JPG或PNG文件" in refused.content.decode()
+    assert not Upload.objects.exists()
+    assert [p for p in tmp_path.rglob("*") if p.is_file()] == []

@@ -283,6 +283,7 @@ def test_r42_the_excel_report_opens_and_lists_the_missing_dossier(client, layout
     response = client.get(reverse("storage:stocktake_report_xlsx", args=[stocktake.pk]))
 
     assert response.status_code == 200
+    assert AuditEvent.objects.filter(action="storage.stocktake_exported", actor=layout["keeper"]).count() == 1
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = [[cell or "" for cell in row] for row in sheet.iter_rows(values_only=True)]

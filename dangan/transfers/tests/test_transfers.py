@@ -239,7 +239,9 @@ def test_retirement_hand_over_goes_to_the_township_center_of_household_registrat
 
 
 @pytest.mark.rule("R41")
-def test_dispatch_takes_the_dossier_off_its_shelf_and_frees_the_place(staff, make_dossier, agencies, make_staff):
+def test_the_shelf_stays_reserved_in_transit_and_is_freed_when_the_dossier_is_received(
+    staff, make_dossier, agencies, make_staff
+):
     dossier = make_dossier("370602")
     room = Room.objects.create(agency=dossier.custodian, name="库房9", kind=RoomKind.STOREROOM,
                                protections=list(checklist().keys))  # fmt: skip
@@ -247,12 +249,29 @@ def test_dispatch_takes_the_dossier_off_its_shelf_and_frees_the_place(staff, mak
     keeper = make_staff(dossier.custodian.code, Role.ARCHIVE_KEEPER)
     dossier_shelve(actor=keeper, dossier_id=dossier.pk, location_id=place.pk)
     transfer = _send(staff, _apply(staff, dossier, agencies))
+    assert DossierLocation.objects.get(dossier=dossier).location == place  # reserved while on its way
+    transfer_receive(actor=staff["laizhou_keeper"], transfer_id=transfer.pk, arrived_by="confidential_courier",
+                     seal_intact=True, catalogue_matches=True)  # fmt: skip
     assert not DossierLocation.objects.filter(dossier=dossier).exists()
     assert not DossierLocation.objects.filter(location=place).exists()
     move = LocationMove.objects.get(dossier=dossier, to_location=None)
     assert move.from_location == place
     assert transfer.serial in move.reason
     assert AuditEvent.objects.filter(action="storage.dossier_unshelved", dossier_id=dossier.pk).count() == 1
+
+
+@pytest.mark.rule("R41")
+def test_a_returned_slip_frees_the_shelf_of_a_dossier_that_left_the_platform(staff, make_dossier, agencies, make_staff):
+    dossier = make_dossier("370602")
+    room = Room.objects.create(agency=dossier.custodian, name="库房8", kind=RoomKind.STOREROOM,
+                               protections=list(checklist().keys))  # fmt: skip
+    place = Location.objects.create(room=room, cabinet=1, tier=1, position=1, code=location_code("库房8", 1, 1, 1))
+    dossier_shelve(actor=make_staff(dossier.custodian.code, Role.ARCHIVE_KEEPER), dossier_id=dossier.pk,
+                   location_id=place.pk)  # fmt: skip
+    transfer = _send(staff, _apply(staff, dossier, agencies, to_agency=None, to_name="北京市人才服务中心"))
+    transfer_register_slip(actor=staff["zhifu_keeper"], transfer_id=transfer.pk, returned_on=TODAY, signed_by="北京")
+    assert not DossierLocation.objects.filter(dossier=dossier).exists()
+    assert LocationMove.objects.get(dossier=dossier, to_location=None).from_location == place
 
 
 @pytest.mark.rule("R6")
@@ -338,3 +357,17 @@ def test_transfer_out_ends_the_personal_agreement(staff, make_dossier, agencies)
     agreement = PersonalAgreement.objects.get(pk=agreement.pk)
     assert agreement.status == "ended"
     assert agreement.ended_on == TODAY
+
+
+@pytest.mark.rule("R6")
+def test_a_second_transfer_or_hand_over_of_a_dossier_under_way_is_refused(staff, make_dossier, agencies):
+    dossier = make_dossier("370602", household_region="370602", id_number="370602195803150013",
+                           birth_date=dt.date(1958, 3, 15), sex="1")  # fmt: skip
+    first = _apply(staff, dossier, agencies)
+    with pytest.raises(Conflict, match=first.serial) as again:
+        _apply(staff, dossier, agencies)
+    assert again.value.code == "transfer_open"
+    with pytest.raises(Conflict, match="正在办理的转递或移交"):
+        hand_over_apply(actor=staff["zhifu_clerk"], person_id_number=dossier.person.id_number, kind="retirement",
+                        to_agency=agencies["370602001"], to_name="", basis="退休审批表", today=TODAY)  # fmt: skip
+    assert Transfer.objects.filter(dossier=dossier).count() == 1

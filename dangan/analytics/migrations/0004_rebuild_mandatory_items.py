@@ -1,18 +1,9 @@
-# The facts' completeness now counts the 26 mandatory items of `dossiers.basicinfo` (R35) instead of 10 fields,
-# and names the missing ones: every dossier's facts and the counters are computed again by `aggregates.rebuild`,
-# the same code `manage.py analytics_rebuild` runs. On PostgreSQL that is one INSERT … SELECT over the base
-# tables and counters by GROUP BY over the facts, run by the server (memory flat whatever the stock), in this
-# migration's transaction: the dashboard keeps the old figures until it commits, never
-# half of each. A database without dossiers (a new one) has nothing to compute.
+# The facts' completeness counts the 26 mandatory items of `dossiers.basicinfo` (R35) instead of 10 fields. The
+# facts and counters of an existing database are computed again after `migrate` (`AnalyticsConfig`'s
+# post-migrate step, `aggregates.rebuild`), once the whole schema matches today's models: a data migration
+# running today's code here would break as soon as a later migration adds a column those models read.
+# Kept as a no-op so the migration graph is unchanged.
 from django.db import migrations
-
-
-def rebuild(apps, schema_editor):
-    if not apps.get_model("dossiers", "Dossier").objects.exists():
-        return
-    from dangan.analytics.aggregates import rebuild as rebuild_all
-
-    rebuild_all()
 
 
 class Migration(migrations.Migration):
@@ -22,4 +13,4 @@ class Migration(migrations.Migration):
         ("storage", "0003_stocktake"),
     ]
 
-    operations = [migrations.RunPython(rebuild, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

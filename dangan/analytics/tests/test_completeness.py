@@ -128,3 +128,21 @@ def test_every_mandatory_item_is_counted():
     assert mandatory.labels("10,11,25") == "参加工作时间、最高学历、存放位置"
     assert mandatory.encode(basicinfo.MANDATORY) == ",".join(str(n) for n in range(1, 27))
     assert len(mandatory.encode(basicinfo.MANDATORY)) <= 100  # DossierFacts.missing
+
+
+@pytest.mark.rule("R46")
+def test_facts_counted_by_the_older_rule_are_rebuilt_after_migrate(make_dossier):
+    from django.apps import apps
+
+    from dangan.analytics.apps import _rebuild_if_stale
+    from dangan.analytics.models import DossierFacts, StockCount
+
+    dossier = make_dossier("370602")
+    fresh = DossierFacts.objects.get(dossier=dossier)
+    assert fresh.missing  # a test dossier lacks several mandatory items
+    DossierFacts.objects.filter(dossier=dossier).update(missing="", filled=7)  # as the ten-field rule left it
+    StockCount.objects.filter(dimension="filled").update(n=7)
+    _rebuild_if_stale(apps.get_app_config("analytics"))
+    rebuilt = DossierFacts.objects.get(dossier=dossier)
+    assert (rebuilt.missing, rebuilt.filled) == (fresh.missing, fresh.filled)
+    assert StockCount.objects.get(dimension="filled", agency_id=dossier.holding_agency_id).n == fresh.filled

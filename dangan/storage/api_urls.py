@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dangan.storage import api
+from dangan.storage import api, stocktaking_api
 
 urlpatterns = [
     path("storage/rooms/", api.RoomListView.as_view(), name="api-storage-rooms"),
@@ -21,26 +21,34 @@ urlpatterns = [
     path("storage/dossiers/<int:dossier_id>/move/", api.DossierMoveView.as_view(), name="api-storage-move"),
     path("storage/dossiers/<int:dossier_id>/label/", api.DossierLabelView.as_view(), name="api-storage-label"),
     path("storage/scan/", api.ScanView.as_view(), name="api-storage-scan"),
-    path("storage/rooms/<int:room_id>/stocktakes/", api.RoomStocktakesView.as_view(), name="api-storage-stocktakes"),
-    path("storage/stocktakes/<int:stocktake_id>/", api.StocktakeDetailView.as_view(), name="api-storage-stocktake"),
+    path(
+        "storage/rooms/<int:room_id>/stocktakes/",
+        stocktaking_api.RoomStocktakesView.as_view(),
+        name="api-storage-stocktakes",
+    ),
+    path(
+        "storage/stocktakes/<int:stocktake_id>/",
+        stocktaking_api.StocktakeDetailView.as_view(),
+        name="api-storage-stocktake",
+    ),
     path(
         "storage/stocktakes/<int:stocktake_id>/scans/",
-        api.StocktakeScanView.as_view(),
+        stocktaking_api.StocktakeScanView.as_view(),
         name="api-storage-stocktake-scan",
     ),
     path(
         "storage/stocktakes/<int:stocktake_id>/finish/",
-        api.StocktakeFinishView.as_view(),
+        stocktaking_api.StocktakeFinishView.as_view(),
         name="api-storage-stocktake-finish",
     ),
     path(
         "storage/stocktakes/<int:stocktake_id>/cancel/",
-        api.StocktakeCancelView.as_view(),
+        stocktaking_api.StocktakeCancelView.as_view(),
         name="api-storage-stocktake-cancel",
     ),
     path(
         "storage/stocktakes/<int:stocktake_id>/report/",
-        api.StocktakeReportView.as_view(),
+        stocktaking_api.StocktakeReportView.as_view(),
         name="api-storage-stocktake-report",
     ),
 ]

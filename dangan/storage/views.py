@@ -18,7 +18,7 @@ from dangan.core.errors import ApplicationError, NotFound
 from dangan.core.pdf import pdf_response
 from dangan.core.spreadsheets import xlsx_response
 from dangan.dossiers.models import Dossier
-from dangan.storage import events, labels, selectors, services
+from dangan.storage import events, labels, selectors, services, stocktaking
 from dangan.storage.checklist import checklist
 from dangan.storage.forms import (
     LocationsForm,
@@ -309,7 +309,7 @@ def stocktake_start(request: HttpRequest, room_id: int) -> HttpResponse:
     room = _room_or_404(request, room_id)
     _require_keeper(request, room)
     try:
-        stocktake = services.stocktake_start(actor=request.user, room_id=room.pk)
+        stocktake = stocktaking.stocktake_start(actor=request.user, room_id=room.pk)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("storage:stocktakes", args=[room.pk]))
@@ -317,7 +317,7 @@ def stocktake_start(request: HttpRequest, room_id: int) -> HttpResponse:
     return HttpResponseRedirect(reverse("storage:stocktake", args=[stocktake.pk]))
 
 
-def _outcome_text(outcome: services.ScanOutcome) -> tuple[str, str]:
+def _outcome_text(outcome: stocktaking.ScanOutcome) -> tuple[str, str]:
     """(css class, sentence) telling the keeper what the scan found."""
     scan = outcome.scan
     who = f"{scan.dossier.number} {scan.masked_name}" if scan.dossier is not None else scan.barcode
@@ -388,7 +388,7 @@ def stocktake_scan(request: HttpRequest, stocktake_id: int) -> HttpResponse:
             prompt = _("位置 %(code)s：请扫描该格中的档案盒条码") % {"code": code}
     elif form.is_valid():
         try:
-            result = services.stocktake_scan(actor=request.user, stocktake_id=stocktake.pk, **form.cleaned_data)
+            result = stocktaking.stocktake_scan(actor=request.user, stocktake_id=stocktake.pk, **form.cleaned_data)
         except ApplicationError as exc:
             form.add_service_error(exc)
             stocktake.refresh_from_db(fields=["status"])
@@ -415,7 +415,7 @@ def stocktake_finish(request: HttpRequest, stocktake_id: int) -> HttpResponse:
     stocktake = _stocktake_or_404(request, stocktake_id)
     _require_keeper(request, stocktake.room)
     try:
-        done = services.stocktake_finish(actor=request.user, stocktake_id=stocktake.pk)
+        done = stocktaking.stocktake_finish(actor=request.user, stocktake_id=stocktake.pk)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return HttpResponseRedirect(reverse("storage:stocktake", args=[stocktake.pk]))
@@ -436,7 +436,7 @@ def stocktake_cancel(request: HttpRequest, stocktake_id: int) -> HttpResponse:
     cancel_form = StocktakeCancelForm(request.POST)
     if cancel_form.is_valid():
         try:
-            services.stocktake_cancel(actor=request.user, stocktake_id=stocktake.pk, **cancel_form.cleaned_data)
+            stocktaking.stocktake_cancel(actor=request.user, stocktake_id=stocktake.pk, **cancel_form.cleaned_data)
         except ApplicationError as exc:
             cancel_form.add_service_error(exc)
         else:

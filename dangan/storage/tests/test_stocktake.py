@@ -25,13 +25,8 @@ from dangan.storage.models import (
     StocktakeStatus,
     mask_name,
 )
-from dangan.storage.services import (
-    dossier_shelve,
-    stocktake_cancel,
-    stocktake_finish,
-    stocktake_scan,
-    stocktake_start,
-)
+from dangan.storage.services import dossier_shelve
+from dangan.storage.stocktaking import stocktake_cancel, stocktake_finish, stocktake_scan, stocktake_start
 from dangan.storage.tests.conftest import loc
 
 KEEPER, ADMIN = Role.ARCHIVE_KEEPER, Role.ADMINISTRATOR
